@@ -1,0 +1,106 @@
+package io.sockmap4j.runtime.internal;
+
+import static io.sockmap4j.runtime.internal.Errno.E2BIG;
+import static io.sockmap4j.runtime.internal.Errno.EACCES;
+import static io.sockmap4j.runtime.internal.Errno.EBADF;
+import static io.sockmap4j.runtime.internal.Errno.EBUSY;
+import static io.sockmap4j.runtime.internal.Errno.EINVAL;
+import static io.sockmap4j.runtime.internal.Errno.EMFILE;
+import static io.sockmap4j.runtime.internal.Errno.ENOENT;
+import static io.sockmap4j.runtime.internal.Errno.ENOMEM;
+import static io.sockmap4j.runtime.internal.Errno.ENOSYS;
+import static io.sockmap4j.runtime.internal.Errno.EPERM;
+
+/**
+ * Turns a failed {@code bpf()} command and its errno into the cause a user can act on.
+ *
+ * <p>The advice is a best guess from the errno alone; the exception keeps the raw errno and the C
+ * library's text beside it so that a wrong guess never hides the facts.
+ */
+public final class FailureAdvice {
+
+  static final String CAPABILITIES =
+      "needs CAP_BPF and CAP_NET_ADMIN (run as root or grant the capabilities to the java binary)";
+  static final String MEMLOCK =
+      "on kernels before 5.11 BPF memory is charged to RLIMIT_MEMLOCK: raise it"
+          + " (ulimit -l unlimited, or LimitMEMLOCK=infinity in a systemd unit)";
+  static final String NO_BPF_SYSCALL =
+      "the bpf() system call is not available: the kernel lacks CONFIG_BPF_SYSCALL, or a seccomp"
+          + " filter (for example a container runtime's default profile) blocks it";
+  static final String OLD_KERNEL =
+      "kernel too old or built without CONFIG_BPF_STREAM_PARSER / CONFIG_NET_SOCK_MSG";
+
+  private FailureAdvice() {}
+
+  /** The advice for {@code errno} from {@code command}, or {@code null} when there is none. */
+  public static String of(BpfCommand command, int errno) {
+    return of(command, errno, KernelVersion.current());
+  }
+
+  static String of(BpfCommand command, int errno, KernelVersion kernel) {
+    if (errno == ENOSYS) {
+      return NO_BPF_SYSCALL;
+    }
+    if (errno == EMFILE) {
+      return "the process has no free file descriptors (raise ulimit -n)";
+    }
+    if (errno == EBADF) {
+      return "a file descriptor was not open: the object or socket was already closed";
+    }
+    switch (command) {
+      case MAP_CREATE:
+        return mapCreate(errno, kernel);
+      case PROG_LOAD:
+        return progLoad(errno);
+      case PROG_ATTACH:
+        return progAttach(errno);
+      case PROG_DETACH:
+        return errno == ENOENT ? "no program of this attach type is attached to the map" : null;
+      case MAP_UPDATE_ELEM:
+        return errno == E2BIG ? "the key is out of range for the map (index >= max_entries)" : null;
+      default:
+        return errno == EPERM || errno == EACCES ? CAPABILITIES : null;
+    }
+  }
+
+  private static String mapCreate(int errno, KernelVersion kernel) {
+    boolean memlock = kernel.isBefore(5, 11) && (errno == EPERM || errno == ENOMEM);
+    if (errno == EPERM || errno == EACCES) {
+      return memlock ? CAPABILITIES + "; " + MEMLOCK : CAPABILITIES;
+    }
+    if (errno == ENOMEM) {
+      return memlock ? MEMLOCK : "the kernel could not allocate the map (max_entries too large?)";
+    }
+    if (errno == EINVAL) {
+      return "the kernel rejected the map definition (SOCKMAP needs key size 4 and value size"
+          + " 4 or 8, SOCKHASH a key size of at most 512), or the "
+          + OLD_KERNEL;
+    }
+    return null;
+  }
+
+  private static String progLoad(int errno) {
+    if (errno == EPERM || errno == EACCES) {
+      return CAPABILITIES;
+    }
+    if (errno == EINVAL) {
+      return "the kernel does not accept this program type or its load attributes: " + OLD_KERNEL;
+    }
+    return null;
+  }
+
+  private static String progAttach(int errno) {
+    if (errno == EPERM || errno == EACCES) {
+      return CAPABILITIES;
+    }
+    if (errno == EINVAL) {
+      return "the program type does not fit the attach type, or the target map is not a"
+          + " SOCKMAP/SOCKHASH";
+    }
+    if (errno == EBUSY) {
+      return "the map's slot for this attach type is owned by a bpf_link, or a conflicting"
+          + " verdict program (SK_SKB_VERDICT beside STREAM_VERDICT) is attached";
+    }
+    return null;
+  }
+}

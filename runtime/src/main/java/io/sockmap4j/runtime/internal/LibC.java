@@ -1,0 +1,38 @@
+package io.sockmap4j.runtime.internal;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc functions the runtime needs, mapped with fixed arity.
+ *
+ * <p>Every function here reports failure by returning -1 and setting {@code errno}; callers read it
+ * with {@link Native#getLastError()} immediately after the call, on the same thread, before any
+ * other native call can overwrite it.
+ */
+public interface LibC extends Library {
+
+  /** The process's C library. */
+  LibC INSTANCE = Native.load("c", LibC.class);
+
+  /**
+   * {@code long syscall(long number, ...)}, mapped with the fixed three arguments of {@code bpf()}.
+   * Passing only integer-class arguments makes the variadic and fixed calling conventions agree on
+   * x86-64 and arm64.
+   */
+  long syscall(long number, long cmd, Pointer attr, long size);
+
+  /** {@code int getsockopt(int fd, int level, int name, void *val, socklen_t *len)}. */
+  int getsockopt(int fd, int level, int name, Pointer val, IntByReference len);
+
+  /** {@code int setsockopt(int fd, int level, int name, const void *val, socklen_t len)}. */
+  int setsockopt(int fd, int level, int name, Pointer val, int len);
+
+  /** {@code int close(int fd)}. */
+  int close(int fd);
+
+  /** {@code char *strerror(int errnum)}: the C library's text for an errno value. */
+  String strerror(int errnum);
+}

@@ -1,0 +1,146 @@
+package io.sockmap4j.runtime.internal;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+import io.sockmap4j.runtime.BpfException;
+import java.lang.ref.Reference;
+
+/** The socket options the runtime reads and writes on plain int file descriptors. */
+public final class SocketOptions {
+
+  private static final int SOL_SOCKET = 1;
+  private static final int IPPROTO_TCP = 6;
+  private static final int SO_TYPE = 3;
+  private static final int SO_RCVLOWAT = 18;
+  private static final int SO_PROTOCOL = 38;
+  private static final int SO_DOMAIN = 39;
+  private static final int SO_COOKIE = 57;
+  private static final int TCP_INFO = 11;
+
+  /** The names of {@code tcpi_state} values, by number ({@code include/net/tcp_states.h}). */
+  private static final String[] TCP_STATES = {
+    "UNKNOWN(0)",
+    "ESTABLISHED",
+    "SYN_SENT",
+    "SYN_RECV",
+    "FIN_WAIT1",
+    "FIN_WAIT2",
+    "TIME_WAIT",
+    "CLOSE",
+    "CLOSE_WAIT",
+    "LAST_ACK",
+    "LISTEN",
+    "CLOSING",
+    "NEW_SYN_RECV",
+  };
+
+  private SocketOptions() {}
+
+  /** {@code SO_COOKIE}: the socket's 64-bit cookie, unique for the kernel's uptime. */
+  public static long cookie(int fd) {
+    return get(fd, SOL_SOCKET, SO_COOKIE, Long.BYTES, "SO_COOKIE").getLong(0);
+  }
+
+  /**
+   * Re-runs the socket's data-ready callback by writing {@code SO_RCVLOWAT}. For TCP, {@code
+   * tcp_set_rcvlowat()} calls {@code tcp_data_ready()}, which calls {@code sk->sk_data_ready()}
+   * when at least {@code SO_RCVLOWAT} bytes are queued: for a socket in a sockmap that is the
+   * psock's parser/verdict callback, so bytes queued before the socket joined the map are processed
+   * now. The value is lowered to 1 for the call (so any queued byte counts) and then restored.
+   * Other socket kinds only store the value.
+   */
+  public static void rerunDataReady(int fd) {
+    int lowat = receiveLowWatermark(fd);
+    setReceiveLowWatermark(fd, 1);
+    if (lowat != 1) {
+      setReceiveLowWatermark(fd, lowat);
+    }
+  }
+
+  /** {@code SO_RCVLOWAT}: the bytes that must be queued before the socket reads as readable. */
+  public static int receiveLowWatermark(int fd) {
+    return getInt(fd, SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT");
+  }
+
+  /** Sets {@code SO_RCVLOWAT} (TCP caps it at half the receive buffer). */
+  public static void setReceiveLowWatermark(int fd, int bytes) {
+    setInt(fd, SOL_SOCKET, SO_RCVLOWAT, bytes, "SO_RCVLOWAT");
+  }
+
+  /**
+   * The state of the socket behind {@code fd}, phrased to follow "fd N": {@code "in state CLOSE"}
+   * for TCP, {@code "which is not TCP (domain 2, type 2, protocol 17)"} otherwise, or why it could
+   * not be read. Never throws.
+   */
+  public static String describe(int fd) {
+    try {
+      int protocol = getInt(fd, SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL");
+      if (protocol == IPPROTO_TCP) {
+        return "in state " + tcpStateName(tcpState(fd));
+      }
+      int domain = getInt(fd, SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN");
+      int type = getInt(fd, SOL_SOCKET, SO_TYPE, "SO_TYPE");
+      return "which is not TCP (domain "
+          + domain
+          + ", type "
+          + type
+          + ", protocol "
+          + protocol
+          + ")";
+    } catch (BpfException e) {
+      return "whose socket state could not be read (" + e.errnoName() + ")";
+    }
+  }
+
+  /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
+  public static int tcpState(int fd) {
+    return get(fd, IPPROTO_TCP, TCP_INFO, 8, "TCP_INFO").getByte(0) & 0xff;
+  }
+
+  /** The kernel's name for a TCP state number, such as {@code ESTABLISHED} or {@code LISTEN}. */
+  public static String tcpStateName(int state) {
+    return state >= 0 && state < TCP_STATES.length ? TCP_STATES[state] : "UNKNOWN(" + state + ")";
+  }
+
+  private static int getInt(int fd, int level, int name, String optionName) {
+    return get(fd, level, name, Integer.BYTES, optionName).getInt(0);
+  }
+
+  private static void setInt(int fd, int level, int name, int value, String optionName) {
+    Memory buffer = new Memory(Integer.BYTES);
+    buffer.setInt(0, value);
+    int result = LibC.INSTANCE.setsockopt(fd, level, name, buffer, Integer.BYTES);
+    int errno = result < 0 ? Native.getLastError() : 0;
+    Reference.reachabilityFence(buffer);
+    if (result < 0) {
+      throw failure("setsockopt " + optionName, fd, errno);
+    }
+  }
+
+  /**
+   * Reads an option of at most {@code size} bytes. Options such as {@code TCP_INFO} are longer than
+   * the prefix read here; the kernel then copies only {@code size} bytes.
+   */
+  private static Memory get(int fd, int level, int name, int size, String optionName) {
+    Memory value = new Memory(size);
+    value.clear();
+    IntByReference length = new IntByReference(size);
+    int result = LibC.INSTANCE.getsockopt(fd, level, name, value, length);
+    int errno = result < 0 ? Native.getLastError() : 0;
+    if (result < 0) {
+      throw failure("getsockopt " + optionName, fd, errno);
+    }
+    return value;
+  }
+
+  private static BpfException failure(String operation, int fd, int errno) {
+    String advice = null;
+    if (errno == Errno.EBADF) {
+      advice = "fd " + fd + " is not open";
+    } else if (errno == Errno.ENOTSOCK) {
+      advice = "fd " + fd + " is not a socket";
+    }
+    return new BpfException(operation + " on fd " + fd, errno, advice);
+  }
+}
