@@ -1,0 +1,42 @@
+package io.sockmap4j.processor.diag;
+
+/**
+ * The catalogue of compile-time diagnostics. Every message the processor prints starts with
+ * {@code [sockmap4j.<Id>]} so users (and tests) can recognise it across releases; the ids never
+ * change meaning.
+ */
+public enum DiagnosticId {
+  /** A Java construct outside the sockmap4j subset (see docs/LANGUAGE.md). */
+  Unsupported,
+  /** A type the subset does not have (objects, strings, arrays, ...). */
+  UnsupportedType,
+  /** A name that is neither a local, a parameter, a map field nor a compile-time constant. */
+  UnknownName,
+  /** A call to a method the compiler does not know. */
+  UnknownMethod,
+  /** A map field declared wrongly (not static, wrong type, bad key type, bad size). */
+  BadMapDeclaration,
+  /** A program method declared wrongly (not static, wrong parameters or return type). */
+  BadProgramSignature,
+  /** A program names a map that does not exist, or a map of the wrong kind. */
+  BadMapReference,
+  /** Two programs of the same attach type on one map. */
+  DuplicateProgram,
+  /** Arguments of an intrinsic call that must be constants or the context parameter. */
+  BadArgument,
+  /** Division or remainder whose divisor is not a non-zero constant. */
+  DivisionByNonConstant,
+  /** The program's stack (locals, keys, spills) exceeds the kernel's 512 bytes. */
+  StackOverflow,
+  /** A path through a non-void program ends without a return. */
+  MissingReturn,
+  /** The processor cannot run in this environment (for example, no javac Tree API). */
+  Environment,
+  /** A bug in sockmap4j: the message asks the user to report it, with the stack trace. */
+  Internal;
+
+  /** The tag printed at the start of every message, e.g. {@code [sockmap4j.Unsupported]}. */
+  public String tag() {
+    return "[sockmap4j." + name() + "]";
+  }
+}

@@ -1,0 +1,59 @@
+package io.sockmap4j.processor.frontend;
+
+import io.sockmap4j.processor.backend.Helper;
+import io.sockmap4j.processor.model.ContextKind;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The context getters of {@code SkBuff} and {@code SkMsg}, and what each compiles to: a 4-byte
+ * context load at the kernel's offset (optionally byte-swapped), or a helper call.
+ *
+ * <p>Byte order (see KERNEL.md): {@code remote_ip4}/{@code local_ip4} are network order, so a
+ * {@code be32} gives the int whose top byte is the first octet; {@code remote_port} holds the
+ * network-order port in the upper 16 bits on little-endian machines, so {@code be32} of the raw
+ * u32 is the host-order port; {@code local_port} is already host order.
+ */
+final class ContextFields {
+
+  /** How a getter is compiled. */
+  record Getter(String name, int offset, boolean swap32, Helper helper, JType type) {
+    boolean isHelper() {
+      return helper != null;
+    }
+  }
+
+  private static final Map<String, Getter> SK_BUFF =
+      Map.of(
+          "len", load("len", 0, false),
+          "family", load("family", 88, false),
+          "remoteIp4", load("remoteIp4", 92, true),
+          "localIp4", load("localIp4", 96, true),
+          "remotePort", load("remotePort", 132, true),
+          "localPort", load("localPort", 136, false),
+          "socketCookie", new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG));
+
+  private static final Map<String, Getter> SK_MSG =
+      Map.of(
+          "size", load("size", 68, false),
+          "family", load("family", 16, false),
+          "remoteIp4", load("remoteIp4", 20, true),
+          "localIp4", load("localIp4", 24, true),
+          "remotePort", load("remotePort", 60, true),
+          "localPort", load("localPort", 64, false));
+
+  private ContextFields() {}
+
+  static Optional<Getter> lookup(ContextKind context, String name) {
+    return Optional.ofNullable((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).get(name));
+  }
+
+  static String names(ContextKind context) {
+    return String.join(
+        ", ", new java.util.TreeSet<>((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).keySet()));
+  }
+
+  private static Getter load(String name, int offset, boolean swap) {
+    return new Getter(name, offset, swap, null, JType.INT);
+  }
+}

@@ -1,0 +1,54 @@
+package io.sockmap4j.processor.model;
+
+/**
+ * The kinds of program a method can declare, with the kernel's program and attach types
+ * ({@code bpf_prog_type}, {@code bpf_attach_type}).
+ */
+public enum ProgramKind {
+  /** SK_SKB stream parser: returns the message length. */
+  SKB_PARSER("io.sockmap4j.SkSkbParser", 14, 4, ContextKind.SK_BUFF, false),
+  /** SK_SKB stream verdict. */
+  SKB_VERDICT("io.sockmap4j.SkSkbVerdict", 14, 5, ContextKind.SK_BUFF, true),
+  /** SK_MSG verdict on sendmsg. */
+  MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true);
+
+  private final String annotation;
+  private final int progType;
+  private final int attachType;
+  private final ContextKind context;
+  private final boolean returnsVerdict;
+
+  ProgramKind(
+      String annotation, int progType, int attachType, ContextKind context, boolean verdict) {
+    this.annotation = annotation;
+    this.progType = progType;
+    this.attachType = attachType;
+    this.context = context;
+    this.returnsVerdict = verdict;
+  }
+
+  public String annotation() {
+    return annotation;
+  }
+
+  public String annotationSimpleName() {
+    return annotation.substring(annotation.lastIndexOf('.') + 1);
+  }
+
+  public int progType() {
+    return progType;
+  }
+
+  public int attachType() {
+    return attachType;
+  }
+
+  public ContextKind context() {
+    return context;
+  }
+
+  /** Verdict programs return {@code io.sockmap4j.Verdict}; the parser returns {@code int}. */
+  public boolean returnsVerdict() {
+    return returnsVerdict;
+  }
+}
