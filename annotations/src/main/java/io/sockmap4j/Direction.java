@@ -3,8 +3,8 @@ package io.sockmap4j;
 /** Where a redirected message goes on the target socket. Must be a constant in programs. */
 public enum Direction {
   /**
-   * Out through the target socket: the bytes are sent by it and arrive at its peer (redirect
-   * flags 0).
+   * Out through the target socket: the bytes are sent by it and arrive at its peer (redirect flags
+   * 0).
    */
   EGRESS,
   /**

@@ -10,11 +10,11 @@ import java.lang.annotation.Target;
  * Declares a kernel {@code BPF_MAP_TYPE_SOCKMAP}: an array of sockets indexed by {@code int}.
  *
  * <p>Put it on a {@code static} field of type {@link SocketMap}. The field is never assigned in
- * Java; programs use it to name the map ({@code peers.redirect(skb, 3)}), and the generated
- * {@code <Class>Loader} creates the map and exposes a typed accessor named after the field.
+ * Java; programs use it to name the map ({@code peers.redirect(skb, 3)}), and the generated {@code
+ * <Class>Loader} creates the map and exposes a typed accessor named after the field.
  *
- * <p>Compiles to a SOCKMAP with {@code key_size 4} and {@code value_size 8} (so that a lookup
- * from user space returns the socket cookie). Needs Linux 4.14 and {@code CAP_NET_ADMIN}.
+ * <p>Compiles to a SOCKMAP with {@code key_size 4} and {@code value_size 8} (so that a lookup from
+ * user space returns the socket cookie). Needs Linux 4.14 and {@code CAP_NET_ADMIN}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -6,8 +6,8 @@ package io.sockmap4j;
  * meaningful inside programs compiled by sockmap4j.
  *
  * <p>Each {@code redirect} compiles to {@code bpf_sk_redirect_map} (SK_SKB) or {@code
- * bpf_msg_redirect_map} (SK_MSG) and returns {@link Verdict#PASS} when a socket is stored under
- * the key and {@link Verdict#DROP} when none is; return its result from the verdict.
+ * bpf_msg_redirect_map} (SK_MSG) and returns {@link Verdict#PASS} when a socket is stored under the
+ * key and {@link Verdict#DROP} when none is; return its result from the verdict.
  */
 public interface SocketMap {
   /** Redirects received data out through the socket at {@code index} (egress). */

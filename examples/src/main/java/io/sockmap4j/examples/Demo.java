@@ -42,7 +42,8 @@ public final class Demo {
       ok &= proxy.bytesReadByJava() == 0;
     }
     boolean freed = waitFreed(programs, maps);
-    System.out.println("  closed   programs and maps freed in the kernel: " + (freed ? "yes" : "NO"));
+    System.out.println(
+        "  closed   programs and maps freed in the kernel: " + (freed ? "yes" : "NO"));
     ok &= freed;
     System.out.println(ok ? "OK: proxied exchange succeeded" : "FAILED");
     System.exit(ok ? 0 : 1);

@@ -32,9 +32,9 @@ import javax.tools.StandardLocation;
 
 /**
  * The sockmap4j annotation processor: a thin pipeline. For each class with map or program
- * annotations it reads the declarations ({@link DeclarationReader}), compiles each program
- * ({@link ProgramCompiler}), writes the object resource ({@link ObjectWriter}) and its listing,
- * and generates the Loader ({@link LoaderWriter}). It reports, never throws, and never claims the
+ * annotations it reads the declarations ({@link DeclarationReader}), compiles each program ({@link
+ * ProgramCompiler}), writes the object resource ({@link ObjectWriter}) and its listing, and
+ * generates the Loader ({@link LoaderWriter}). It reports, never throws, and never claims the
  * annotations.
  */
 @AutoService(Processor.class)
@@ -130,9 +130,7 @@ public final class SockmapProcessor extends AbstractProcessor {
     String pkg = processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
     String name = LoaderWriter.resourceName(type, processingEnv.getElementUtils());
     FileObject object =
-        processingEnv
-            .getFiler()
-            .createResource(StandardLocation.CLASS_OUTPUT, pkg, name, type);
+        processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, pkg, name, type);
     try (OutputStream out = object.openOutputStream()) {
       out.write(ObjectWriter.write(model, compiled));
     }

@@ -13,12 +13,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * A same-host bypass: when both ends of a local TCP connection are in {@link #sockets}, bytes
- * sent on one end are put straight onto the other end's receive queue, skipping TCP/IP.
+ * A same-host bypass: when both ends of a local TCP connection are in {@link #sockets}, bytes sent
+ * on one end are put straight onto the other end's receive queue, skipping TCP/IP.
  *
- * <p>IPv4 only: sockets opened by Java without a protocol family are dual-stack IPv6 sockets,
- * whose family is {@code AF_INET6} even when connected to 127.0.0.1, and the program passes their
- * bytes to TCP unchanged.
+ * <p>IPv4 only: sockets opened by Java without a protocol family are dual-stack IPv6 sockets, whose
+ * family is {@code AF_INET6} even when connected to 127.0.0.1, and the program passes their bytes
+ * to TCP unchanged.
  *
  * <p>Each socket is stored under its own 4-tuple. The sender's peer sees the same connection with
  * local and remote swapped, so the program builds that swapped tuple as the key.
@@ -32,9 +32,9 @@ public final class Bypass {
    */
   public record Tuple(int localIp, int remoteIp, int localPort, int remotePort) {
     /**
-     * The tuple of a connected IPv4 socket, as its own programs see it. Java opens dual-stack
-     * IPv6 sockets by default, which the kernel reports as {@code AF_INET6} even for 127.0.0.1;
-     * open the channels with {@code StandardProtocolFamily.INET}.
+     * The tuple of a connected IPv4 socket, as its own programs see it. Java opens dual-stack IPv6
+     * sockets by default, which the kernel reports as {@code AF_INET6} even for 127.0.0.1; open the
+     * channels with {@code StandardProtocolFamily.INET}.
      */
     public static Tuple of(SocketChannel channel) throws IOException {
       InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();

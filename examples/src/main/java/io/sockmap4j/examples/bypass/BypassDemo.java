@@ -63,15 +63,23 @@ public final class BypassDemo {
     public Integer call() throws Exception {
       try (BypassLoader bpf = BypassLoader.attach();
           Pair pair = connect(bpf)) {
-        System.out.println("connected " + Tuple.of(pair.client()) + " <-> " + Tuple.of(pair.server()));
+        System.out.println(
+            "connected " + Tuple.of(pair.client()) + " <-> " + Tuple.of(pair.server()));
         for (int i = 0; i < messages; i++) {
           byte[] ping = ("ping " + i).getBytes(StandardCharsets.US_ASCII);
           pair.client().write(ByteBuffer.wrap(ping));
           String got = new String(readFully(pair.server(), ping.length), StandardCharsets.US_ASCII);
           pair.server().write(ByteBuffer.wrap(("pong " + i).getBytes(StandardCharsets.US_ASCII)));
-          String back = new String(readFully(pair.client(), ping.length), StandardCharsets.US_ASCII);
-          System.out.println("client sent '" + new String(ping, StandardCharsets.US_ASCII)
-              + "', server got '" + got + "', answered '" + back + "'");
+          String back =
+              new String(readFully(pair.client(), ping.length), StandardCharsets.US_ASCII);
+          System.out.println(
+              "client sent '"
+                  + new String(ping, StandardCharsets.US_ASCII)
+                  + "', server got '"
+                  + got
+                  + "', answered '"
+                  + back
+                  + "'");
         }
       }
       return 0;

@@ -8,9 +8,9 @@ import io.sockmap4j.SocketHash;
 import io.sockmap4j.Verdict;
 
 /**
- * A kernel echo: every byte a socket in {@link #sockets} receives is sent straight back out
- * through the same socket. Each socket is stored under its own cookie, so the verdict finds it
- * again with {@code skb.socketCookie()}.
+ * A kernel echo: every byte a socket in {@link #sockets} receives is sent straight back out through
+ * the same socket. Each socket is stored under its own cookie, so the verdict finds it again with
+ * {@code skb.socketCookie()}.
  */
 public final class Echo {
   private Echo() {}

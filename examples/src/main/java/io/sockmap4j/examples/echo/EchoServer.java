@@ -64,7 +64,10 @@ public final class EchoServer implements AutoCloseable {
   }
 
   /** {@code echo-server --port 7007}: runs until interrupted. */
-  @Command(name = "echo-server", mixinStandardHelpOptions = true, description = "Kernel echo server.")
+  @Command(
+      name = "echo-server",
+      mixinStandardHelpOptions = true,
+      description = "Kernel echo server.")
   static final class Cli implements Callable<Integer> {
     @Option(names = "--port", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     int port = 7007;

@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PlainEchoServer implements AutoCloseable {
   private final ServerSocket server;
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "plain-echo");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "plain-echo");
+            t.setDaemon(true);
+            return t;
+          });
 
   private PlainEchoServer(ServerSocket server) {
     this.server = server;

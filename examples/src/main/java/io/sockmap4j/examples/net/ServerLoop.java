@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The user-space half of a kernel-spliced server: one thread that accepts connections, hands each
- * to an {@link Acceptor} (which puts the sockets into maps), and then only watches the sockets
- * for end-of-stream, to close them. The data itself never comes up to Java; any byte that does
- * (because a program passed it to the socket) is counted in {@link #bytesReadByJava()}.
+ * to an {@link Acceptor} (which puts the sockets into maps), and then only watches the sockets for
+ * end-of-stream, to close them. The data itself never comes up to Java; any byte that does (because
+ * a program passed it to the socket) is counted in {@link #bytesReadByJava()}.
  */
 public final class ServerLoop implements AutoCloseable {
   /** Called on the loop thread for every accepted connection. */
@@ -32,7 +32,8 @@ public final class ServerLoop implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
 
-  private ServerLoop(String name, ServerSocketChannel server, Selector selector, Acceptor acceptor) {
+  private ServerLoop(
+      String name, ServerSocketChannel server, Selector selector, Acceptor acceptor) {
     this.server = server;
     this.selector = selector;
     this.acceptor = acceptor;

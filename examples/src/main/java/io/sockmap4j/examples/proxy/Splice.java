@@ -11,10 +11,9 @@ import io.sockmap4j.Verdict;
  *
  * <p>Two maps, so that a pair is switched on atomically. {@link #peers} maps each socket's cookie
  * to the socket its bytes go to; it has no programs, so putting a socket in it changes nothing
- * about that socket. {@link #spliced} carries the verdict: a socket's received bytes are
- * redirected from the moment it is put there. The proxy fills {@code peers} for both sockets of
- * a pair first, then puts both into {@code spliced}; no byte can arrive while its peer is
- * missing.
+ * about that socket. {@link #spliced} carries the verdict: a socket's received bytes are redirected
+ * from the moment it is put there. The proxy fills {@code peers} for both sockets of a pair first,
+ * then puts both into {@code spliced}; no byte can arrive while its peer is missing.
  */
 public final class Splice {
   private Splice() {}

@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A TCP proxy whose bytes never enter Java. For each client it connects to the backend and
- * splices the two sockets in the kernel with the {@link Splice} programs.
+ * A TCP proxy whose bytes never enter Java. For each client it connects to the backend and splices
+ * the two sockets in the kernel with the {@link Splice} programs.
  *
- * <p>Bytes the client sent before the splice are not lost: they wait in the client socket's
- * receive queue, and {@code put()} re-runs the socket's data-ready callback after inserting it,
- * so the verdict processes them, in order, before anything newer.
+ * <p>Bytes the client sent before the splice are not lost: they wait in the client socket's receive
+ * queue, and {@code put()} re-runs the socket's data-ready callback after inserting it, so the
+ * verdict processes them, in order, before anything newer.
  */
 public final class SpliceProxy implements AutoCloseable {
   private final SpliceLoader bpf;
@@ -101,7 +101,10 @@ public final class SpliceProxy implements AutoCloseable {
   }
 
   /** {@code splice-proxy --port 8080 --backend 127.0.0.1:9090}: runs until interrupted. */
-  @Command(name = "splice-proxy", mixinStandardHelpOptions = true, description = "Kernel-spliced TCP proxy.")
+  @Command(
+      name = "splice-proxy",
+      mixinStandardHelpOptions = true,
+      description = "Kernel-spliced TCP proxy.")
   static final class Cli implements Callable<Integer> {
     @Option(names = "--port", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     int port = 8080;
@@ -113,7 +116,8 @@ public final class SpliceProxy implements AutoCloseable {
     public Integer call() throws Exception {
       int colon = backend.lastIndexOf(':');
       InetSocketAddress target =
-          new InetSocketAddress(backend.substring(0, colon), Integer.parseInt(backend.substring(colon + 1)));
+          new InetSocketAddress(
+              backend.substring(0, colon), Integer.parseInt(backend.substring(colon + 1)));
       try (SpliceProxy proxy = start(new InetSocketAddress("127.0.0.1", port), target)) {
         System.out.println("splicing " + proxy.address() + " -> " + target + "; Ctrl-C to stop");
         new CountDownLatch(1).await();

@@ -39,9 +39,9 @@ class BypassTest {
 
   /**
    * Proof that the program, not TCP, delivers the bytes, and that the record key built in the
-   * kernel matches the one encoded in Java: a second connection's server socket is stored under
-   * the first connection's server tuple, so the first client's bytes land on a socket no TCP
-   * segment could reach.
+   * kernel matches the one encoded in Java: a second connection's server socket is stored under the
+   * first connection's server tuple, so the first client's bytes land on a socket no TCP segment
+   * could reach.
    */
   @KernelTest
   void bytesGoWhereTheKeyComputedInTheKernelPoints() throws Exception {

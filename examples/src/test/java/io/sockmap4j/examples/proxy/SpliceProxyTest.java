@@ -54,8 +54,8 @@ class SpliceProxyTest {
   }
 
   /**
-   * The kernel does not run the verdict on bytes that arrived before a socket was inserted;
-   * put() re-runs the socket's data-ready callback so they are spliced too, ahead of newer bytes.
+   * The kernel does not run the verdict on bytes that arrived before a socket was inserted; put()
+   * re-runs the socket's data-ready callback so they are spliced too, ahead of newer bytes.
    */
   @KernelTest
   void bytesSentBeforeTheSpliceArriveFirstAndIntact() throws Exception {
@@ -63,7 +63,8 @@ class SpliceProxyTest {
     for (int i = 0; i < early.length; i++) {
       early[i] = (byte) (i * 31 + 7);
     }
-    byte[] late = "and these came after the splice".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] late =
+        "and these came after the splice".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     try (PlainEchoServer backend = PlainEchoServer.start(LOOPBACK);
         SpliceLoader bpf = SpliceLoader.attach();
         ServerSocketChannel listener = ServerSocketChannel.open()) {

@@ -1,9 +1,9 @@
 package io.sockmap4j.processor.diag;
 
 /**
- * The catalogue of compile-time diagnostics. Every message the processor prints starts with
- * {@code [sockmap4j.<Id>]} so users (and tests) can recognise it across releases; the ids never
- * change meaning.
+ * The catalogue of compile-time diagnostics. Every message the processor prints starts with {@code
+ * [sockmap4j.<Id>]} so users (and tests) can recognise it across releases; the ids never change
+ * meaning.
  */
 public enum DiagnosticId {
   /** A Java construct outside the sockmap4j subset (see docs/LANGUAGE.md). */

@@ -10,8 +10,8 @@ import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
 
 /**
- * Prints diagnostics at exact source positions and counts them. Nothing here throws: the
- * processor reports and carries on, so one bad method never hides the errors of the others.
+ * Prints diagnostics at exact source positions and counts them. Nothing here throws: the processor
+ * reports and carries on, so one bad method never hides the errors of the others.
  */
 public final class Reporter {
   private final Messager messager;

@@ -11,8 +11,8 @@ import io.sockmap4j.processor.frontend.Temps.Temp;
 import java.util.Optional;
 
 /**
- * Compiles conditions straight into conditional jumps, with Java's short-circuit rules: {@code a
- * && b} never evaluates {@code b} when {@code a} is false. A constant condition becomes an
+ * Compiles conditions straight into conditional jumps, with Java's short-circuit rules: {@code a &&
+ * b} never evaluates {@code b} when {@code a} is false. A constant condition becomes an
  * unconditional jump or nothing, so the dead branch is never emitted (the verifier rejects
  * unreachable code).
  */
@@ -54,7 +54,8 @@ final class BranchCompiler {
       default:
         JType type = exprs.typer.typeOf(condition);
         if (!type.isBoolean()) {
-          throw CompileError.unsupported(condition, "a condition of type " + type, "Use a boolean.");
+          throw CompileError.unsupported(
+              condition, "a condition of type " + type, "Use a boolean.");
         }
         Temp v = exprs.eval(condition);
         exprs.out.jumpIfImm(

@@ -60,7 +60,8 @@ final class CallCompiler {
       return redirect(map.get(), inv, leaveInR0);
     }
     noArguments(inv, method);
-    Frame.Local local = exprs.frame.lookup(((IdentifierTree) receiver).getName().toString()).orElseThrow();
+    Frame.Local local =
+        exprs.frame.lookup(((IdentifierTree) receiver).getName().toString()).orElseThrow();
     RecordLayout.Field field = local.type().record().field(method).orElseThrow();
     Temp t = exprs.temps.acquire(JType.primitive(field.kind()), inv);
     Register r = leaveInR0 ? Register.R0 : exprs.use(t, inv);
@@ -185,7 +186,8 @@ final class CallCompiler {
 
   private Optional<Frame.Local> recordLocal(ExpressionTree e) {
     if (e instanceof IdentifierTree id) {
-      return exprs.frame
+      return exprs
+          .frame
           .lookup(id.getName().toString())
           .filter(l -> l.type().kind() == JType.Kind.RECORD);
     }
@@ -206,7 +208,11 @@ final class CallCompiler {
       throw new CompileError(
           DiagnosticId.BadArgument,
           e,
-          "expected a " + layout.simpleName() + " here: write 'new " + layout.simpleName() + "(...)'"
+          "expected a "
+              + layout.simpleName()
+              + " here: write 'new "
+              + layout.simpleName()
+              + "(...)'"
               + " or use a local variable of that record type.");
     }
     RecordLayout actual = exprs.typer.recordOf(nc);
@@ -221,7 +227,12 @@ final class CallCompiler {
       throw new CompileError(
           DiagnosticId.BadArgument,
           nc,
-          layout.simpleName() + " has " + layout.fields().size() + " components, not " + args.size() + ".");
+          layout.simpleName()
+              + " has "
+              + layout.fields().size()
+              + " components, not "
+              + args.size()
+              + ".");
     }
     if (layout.hasPadding()) {
       for (int i = 0; i < layout.size(); i += 8) {
@@ -233,8 +244,10 @@ final class CallCompiler {
       JType type = JType.primitive(field.kind());
       Optional<Constant> c = exprs.typer.constant(args.get(i));
       int at = offset + field.offset();
-      if (c.isPresent() && (field.kind() != PrimitiveKind.LONG || c.get().value() == (int) c.get().value())) {
-        exprs.out.storeImm(size(field.kind()), Register.R10, at, (int) Typer.narrow(type, c.get().value()));
+      if (c.isPresent()
+          && (field.kind() != PrimitiveKind.LONG || c.get().value() == (int) c.get().value())) {
+        exprs.out.storeImm(
+            size(field.kind()), Register.R10, at, (int) Typer.narrow(type, c.get().value()));
       } else {
         Temp v = exprs.evalAs(args.get(i), type);
         exprs.out.store(size(field.kind()), Register.R10, at, exprs.use(v, args.get(i)));

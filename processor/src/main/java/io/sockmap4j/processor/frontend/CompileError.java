@@ -33,8 +33,8 @@ final class CompileError extends RuntimeException {
   }
 
   /**
-   * Whether this error only follows from one already reported (a use of a local whose
-   * declaration failed): the statement is abandoned without a message of its own.
+   * Whether this error only follows from one already reported (a use of a local whose declaration
+   * failed): the statement is abandoned without a message of its own.
    */
   boolean isFollowOn() {
     return followOn;

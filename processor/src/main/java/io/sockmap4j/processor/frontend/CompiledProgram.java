@@ -11,4 +11,5 @@ import io.sockmap4j.processor.model.ProgramDecl;
  * @param listing the readable listing with {@code ; source} lines
  * @param sourceFile the Java file name, for the kernel's line info and error messages
  */
-public record CompiledProgram(ProgramDecl decl, Program program, String listing, String sourceFile) {}
+public record CompiledProgram(
+    ProgramDecl decl, Program program, String listing, String sourceFile) {}

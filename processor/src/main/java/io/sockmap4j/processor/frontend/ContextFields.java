@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * <p>Byte order (see KERNEL.md): {@code remote_ip4}/{@code local_ip4} are network order, so a
  * {@code be32} gives the int whose top byte is the first octet; {@code remote_port} holds the
- * network-order port in the upper 16 bits on little-endian machines, so {@code be32} of the raw
- * u32 is the host-order port; {@code local_port} is already host order.
+ * network-order port in the upper 16 bits on little-endian machines, so {@code be32} of the raw u32
+ * is the host-order port; {@code local_port} is already host order.
  */
 final class ContextFields {
 
@@ -31,7 +31,8 @@ final class ContextFields {
           "localIp4", load("localIp4", 96, true),
           "remotePort", load("remotePort", 132, true),
           "localPort", load("localPort", 136, false),
-          "socketCookie", new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG));
+          "socketCookie",
+              new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG));
 
   private static final Map<String, Getter> SK_MSG =
       Map.of(
@@ -50,7 +51,8 @@ final class ContextFields {
 
   static String names(ContextKind context) {
     return String.join(
-        ", ", new java.util.TreeSet<>((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).keySet()));
+        ", ",
+        new java.util.TreeSet<>((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).keySet()));
   }
 
   private static Getter load(String name, int offset, boolean swap) {

@@ -6,9 +6,7 @@ import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -104,7 +102,8 @@ final class ExpressionCompiler {
                 + " redirect.");
       case MEMBER_SELECT:
         typer.typeOf(e);
-        throw CompileError.unsupported(e, "using map '" + e + "' as a value", "Call map.redirect(...).");
+        throw CompileError.unsupported(
+            e, "using map '" + e + "' as a value", "Call map.redirect(...).");
       default:
         if (e instanceof CompoundAssignmentTree ca) {
           return compoundAssign(ca);
@@ -460,5 +459,4 @@ final class ExpressionCompiler {
     out.mov(Width.W64, target, temps.use(v, e));
     temps.release(v);
   }
-
 }

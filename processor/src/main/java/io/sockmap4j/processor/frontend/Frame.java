@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The program's stack frame and its block scopes. Locals, key structs and register spills get
- * slots below r10; the kernel allows 512 bytes per program, and exceeding it is a compile error
- * at the declaration that did not fit, not a verifier rejection at load time.
+ * The program's stack frame and its block scopes. Locals, key structs and register spills get slots
+ * below r10; the kernel allows 512 bytes per program, and exceeding it is a compile error at the
+ * declaration that did not fit, not a verifier rejection at load time.
  *
  * <pre>
  *   r10 (read-only frame pointer) ->  +------------------+

@@ -10,8 +10,8 @@ import io.sockmap4j.processor.model.RecordLayout;
  *
  * <p>Register representation, relied on by every operation: {@code boolean} is 0 or 1; {@code
  * byte}, {@code short}, {@code char} and {@code int} are 32-bit values (sign- or zero-extended to
- * 32 bits as Java promotes them) with the upper half of the register zero; {@code long} uses all
- * 64 bits; enums are their ordinals.
+ * 32 bits as Java promotes them) with the upper half of the register zero; {@code long} uses all 64
+ * bits; enums are their ordinals.
  */
 record JType(Kind kind, PrimitiveKind primitive, RecordLayout record, MapDecl map) {
 

@@ -75,8 +75,8 @@ final class Names {
   }
 
   /**
-   * A field constant visible by simple name: in the class or its enclosing classes, then through
-   * a single static import, then through a static import on demand, as Java shadows them.
+   * A field constant visible by simple name: in the class or its enclosing classes, then through a
+   * single static import, then through a static import on demand, as Java shadows them.
    */
   Optional<Constant> constant(String name) {
     for (Element e = model.type(); e instanceof TypeElement t; e = t.getEnclosingElement()) {
@@ -91,8 +91,7 @@ final class Names {
             && imp.getQualifiedIdentifier() instanceof MemberSelectTree q
             && q.getIdentifier().contentEquals(onDemand ? "*" : name)) {
           TypeElement owner = elements.getTypeElement(q.getExpression().toString());
-          Optional<Constant> c =
-              owner == null ? Optional.empty() : constantField(owner, name);
+          Optional<Constant> c = owner == null ? Optional.empty() : constantField(owner, name);
           if (c.isPresent()) {
             return c;
           }
@@ -112,7 +111,8 @@ final class Names {
       if (qualified != null) {
         return Optional.of(qualified);
       }
-      return type(ms.getExpression()).flatMap(owner -> memberType(owner, ms.getIdentifier().toString()));
+      return type(ms.getExpression())
+          .flatMap(owner -> memberType(owner, ms.getIdentifier().toString()));
     }
     return Optional.empty();
   }
@@ -164,7 +164,11 @@ final class Names {
 
   private static Optional<TypeElement> memberType(TypeElement owner, String name) {
     return owner.getEnclosedElements().stream()
-        .filter(e -> e.getKind().isClass() || e.getKind().isInterface() || e.getKind() == ElementKind.RECORD)
+        .filter(
+            e ->
+                e.getKind().isClass()
+                    || e.getKind().isInterface()
+                    || e.getKind() == ElementKind.RECORD)
         .filter(e -> e.getSimpleName().contentEquals(name))
         .map(TypeElement.class::cast)
         .findFirst();
@@ -181,13 +185,16 @@ final class Names {
       return Optional.of(new Constant(JType.BOOLEAN, b ? 1 : 0));
     }
     if (value instanceof Character c) {
-      return Optional.of(new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.CHAR), c));
+      return Optional.of(
+          new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.CHAR), c));
     }
     if (value instanceof Short s) {
-      return Optional.of(new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.SHORT), s));
+      return Optional.of(
+          new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.SHORT), s));
     }
     if (value instanceof Byte b) {
-      return Optional.of(new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.BYTE), b));
+      return Optional.of(
+          new Constant(JType.primitive(io.sockmap4j.processor.model.PrimitiveKind.BYTE), b));
     }
     return Optional.empty();
   }

@@ -3,7 +3,6 @@ package io.sockmap4j.processor.frontend;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.LineMap;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import io.sockmap4j.processor.backend.Checker;
@@ -25,9 +24,9 @@ import javax.lang.model.util.Elements;
  * Compiles one program method: javac trees in, checked eBPF out. Errors are reported at their
  * trees; a method with any error produces nothing.
  *
- * <p>Register convention: r1 holds the context at entry and is copied to r6, which keeps it for
- * the whole program (helper calls clobber r1-r5); r7-r9 hold expression temporaries; r0 holds
- * helper results and the return value.
+ * <p>Register convention: r1 holds the context at entry and is copied to r6, which keeps it for the
+ * whole program (helper calls clobber r1-r5); r7-r9 hold expression temporaries; r0 holds helper
+ * results and the return value.
  */
 public final class ProgramCompiler {
   private final Trees trees;
@@ -76,7 +75,8 @@ public final class ProgramCompiler {
             exprs,
             decl.kind().returnsVerdict() ? JType.VERDICT : JType.INT,
             positions,
-            e -> reporter.error(e.id(), e.tree() == null ? method : e.tree(), unit, e.getMessage()));
+            e ->
+                reporter.error(e.id(), e.tree() == null ? method : e.tree(), unit, e.getMessage()));
     out.at(positions.of(method));
     out.mov(Width.W64, Register.R6, Register.R1);
     statements.block(method.getBody());
@@ -118,5 +118,4 @@ public final class ProgramCompiler {
     String name = unit.getSourceFile().getName();
     return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
   }
-
 }

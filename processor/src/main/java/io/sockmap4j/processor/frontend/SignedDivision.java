@@ -7,15 +7,15 @@ import io.sockmap4j.processor.backend.Register;
 import io.sockmap4j.processor.backend.Width;
 
 /**
- * Java's signed {@code /} and {@code %} by a non-zero constant, on eBPF's unsigned division
- * (signed division instructions need cpu v4, Linux 6.6; this sequence runs on any kernel):
+ * Java's signed {@code /} and {@code %} by a non-zero constant, on eBPF's unsigned division (signed
+ * division instructions need cpu v4, Linux 6.6; this sequence runs on any kernel):
  *
  * <pre>
  *   if (x &lt; 0) x = -((-x) udiv |d|) else x = x udiv |d|;   then negate again if d &lt; 0 (for /)
  * </pre>
  *
- * The remainder takes the dividend's sign and ignores the divisor's, as in Java. {@code MIN_VALUE
- * / -1} is {@code MIN_VALUE}, as in Java, because negation wraps.
+ * The remainder takes the dividend's sign and ignores the divisor's, as in Java. {@code MIN_VALUE /
+ * -1} is {@code MIN_VALUE}, as in Java, because negation wraps.
  */
 final class SignedDivision {
   /**
@@ -38,7 +38,9 @@ final class SignedDivision {
     // |Long.MIN_VALUE| wraps to itself; read as unsigned it is 2^63, which is what udiv needs.
     long magnitude = Math.abs(divisor);
     boolean fits =
-        w == Width.W32 ? magnitude <= 0x8000_0000L : magnitude > 0 && magnitude <= Integer.MAX_VALUE;
+        w == Width.W32
+            ? magnitude <= 0x8000_0000L
+            : magnitude > 0 && magnitude <= Integer.MAX_VALUE;
     if (!fits) {
       // A 64-bit immediate is sign-extended from 32 bits: larger divisors go through SCRATCH.
       out.movConst(SCRATCH, magnitude);

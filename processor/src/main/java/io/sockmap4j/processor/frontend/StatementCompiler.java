@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Compiles statements. Each statement is compiled under a guard: a {@link CompileError} is
- * handed to the error sink and compilation goes on with the next statement, so that every error
- * of a method is reported in one build.
+ * Compiles statements. Each statement is compiled under a guard: a {@link CompileError} is handed
+ * to the error sink and compilation goes on with the next statement, so that every error of a
+ * method is reported in one build.
  */
 final class StatementCompiler {
   private final ExpressionCompiler exprs;
@@ -164,7 +164,9 @@ final class StatementCompiler {
   private void ifStatement(IfTree s) {
     Label otherwise = exprs.out.newLabel("else");
     Label done = exprs.out.newLabel("endif");
-    guard(s.getCondition(), () -> exprs.branches().branch(unparen(s.getCondition()), false, otherwise));
+    guard(
+        s.getCondition(),
+        () -> exprs.branches().branch(unparen(s.getCondition()), false, otherwise));
     statement(s.getThenStatement());
     if (s.getElseStatement() != null) {
       exprs.out.jump(done);
@@ -185,7 +187,8 @@ final class StatementCompiler {
     Optional<Constant> c = exprs.typer.constant(e);
     JType type = exprs.typer.typeOf(e);
     if (!(type.equals(returnType) || (type.isNumeric() && returnType.isNumeric()))) {
-      throw CompileError.unsupported(r, "returning a " + type, "This program returns " + returnType + ".");
+      throw CompileError.unsupported(
+          r, "returning a " + type, "This program returns " + returnType + ".");
     }
     if (c.isPresent()) {
       exprs.out.movConst(Register.R0, new Constant(returnType, c.get().value()).registerValue());

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Expression temporaries in the callee-saved registers r7-r9, so that values survive helper
- * calls (which clobber r0-r5); r6 holds the context. When all three are busy the oldest
- * unpinned temporary is spilled to a stack slot and reloaded when next used.
+ * Expression temporaries in the callee-saved registers r7-r9, so that values survive helper calls
+ * (which clobber r0-r5); r6 holds the context. When all three are busy the oldest unpinned
+ * temporary is spilled to a stack slot and reloaded when next used.
  *
  * <p>Invariant at control flow: code that branches inside an expression first calls {@link
  * #spillAll()}, so every live temporary is in the same place (memory) on every path.

@@ -55,7 +55,9 @@ final class Typer {
         throw new CompileError(
             DiagnosticId.UnknownName,
             e,
-            "'" + e + "' is not a map, a compile-time constant or an enum constant of Verdict or"
+            "'"
+                + e
+                + "' is not a map, a compile-time constant or an enum constant of Verdict or"
                 + " Direction.");
       case METHOD_INVOCATION:
         return invocationType((MethodInvocationTree) e);
@@ -186,11 +188,7 @@ final class Typer {
                       new CompileError(
                           DiagnosticId.UnknownMethod,
                           ms,
-                          "record "
-                              + local.get().type()
-                              + " has no component '"
-                              + method
-                              + "'."));
+                          "record " + local.get().type() + " has no component '" + method + "'."));
         }
       }
     }
@@ -222,7 +220,9 @@ final class Typer {
   JType castType(TypeCastTree cast) {
     if (cast.getType() instanceof PrimitiveTypeTree p) {
       PrimitiveKind kind = PrimitiveKind.of(p.getPrimitiveTypeKind());
-      if (kind != null && kind != PrimitiveKind.BOOLEAN && typeOf(cast.getExpression()).isNumeric()) {
+      if (kind != null
+          && kind != PrimitiveKind.BOOLEAN
+          && typeOf(cast.getExpression()).isNumeric()) {
         return JType.primitive(kind);
       }
       if (kind == PrimitiveKind.BOOLEAN && typeOf(cast.getExpression()).isBoolean()) {
@@ -230,7 +230,9 @@ final class Typer {
       }
     }
     throw CompileError.unsupported(
-        cast, "the cast to " + cast.getType(), "Casts between byte, short, char, int and long are.");
+        cast,
+        "the cast to " + cast.getType(),
+        "Casts between byte, short, char, int and long are.");
   }
 
   /** The declared type of a local: a primitive, Verdict, or a record of primitives. */
@@ -414,8 +416,7 @@ final class Typer {
         return Optional.of(new Constant(type, i));
       }
     }
-    throw new CompileError(
-        DiagnosticId.UnknownName, at, type + " has no constant " + member + ".");
+    throw new CompileError(DiagnosticId.UnknownName, at, type + " has no constant " + member + ".");
   }
 
   private static Constant foldUnary(Tree.Kind kind, Constant c) {

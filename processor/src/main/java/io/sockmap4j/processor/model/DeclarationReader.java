@@ -112,7 +112,8 @@ public final class DeclarationReader {
     List<? extends TypeMirror> args = ((DeclaredType) fieldType).getTypeArguments();
     if (args.size() != 1) {
       return mapError(
-          field, "give SocketHash its key type, for example SocketHash<Long> or SocketHash<MyKey>.");
+          field,
+          "give SocketHash its key type, for example SocketHash<Long> or SocketHash<MyKey>.");
     }
     Optional<KeyType> key = keyType(args.get(0));
     if (key.isEmpty()) {
@@ -135,8 +136,7 @@ public final class DeclarationReader {
     if (boxed != null && boxed != PrimitiveKind.BOOLEAN && boxed != PrimitiveKind.CHAR) {
       return Optional.of(new KeyType.Primitive(boxed));
     }
-    return recordLayout((TypeElement) ((DeclaredType) type).asElement())
-        .map(KeyType.Record::new);
+    return recordLayout((TypeElement) ((DeclaredType) type).asElement()).map(KeyType.Record::new);
   }
 
   /** The C layout of a record of primitives, or empty if {@code type} is not one. */
@@ -185,7 +185,9 @@ public final class DeclarationReader {
       return programError(
           method,
           "a method is one program: it has "
-              + kinds.stream().map(k -> "@" + k.annotationSimpleName()).collect(Collectors.joining(", "))
+              + kinds.stream()
+                  .map(k -> "@" + k.annotationSimpleName())
+                  .collect(Collectors.joining(", "))
               + ". Write one method per program.");
     }
     ProgramKind kind = kinds.get(0);
@@ -200,11 +202,13 @@ public final class DeclarationReader {
             + kind.context().parameterName()
             + ")";
     boolean ok = method.getModifiers().contains(Modifier.STATIC);
-    ok &= method.getParameters().size() == 1
-        && isType(method.getParameters().get(0).asType(), kind.context().javaType());
-    ok &= kind.returnsVerdict()
-        ? isType(method.getReturnType(), "io.sockmap4j.Verdict")
-        : method.getReturnType().getKind() == TypeKind.INT;
+    ok &=
+        method.getParameters().size() == 1
+            && isType(method.getParameters().get(0).asType(), kind.context().javaType());
+    ok &=
+        kind.returnsVerdict()
+            ? isType(method.getReturnType(), "io.sockmap4j.Verdict")
+            : method.getReturnType().getKind() == TypeKind.INT;
     ok &= method.getTypeParameters().isEmpty() && method.getThrownTypes().isEmpty();
     if (!ok) {
       return programError(

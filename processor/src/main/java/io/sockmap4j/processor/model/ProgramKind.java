@@ -1,8 +1,8 @@
 package io.sockmap4j.processor.model;
 
 /**
- * The kinds of program a method can declare, with the kernel's program and attach types
- * ({@code bpf_prog_type}, {@code bpf_attach_type}).
+ * The kinds of program a method can declare, with the kernel's program and attach types ({@code
+ * bpf_prog_type}, {@code bpf_attach_type}).
  */
 public enum ProgramKind {
   /** SK_SKB stream parser: returns the message length. */

@@ -20,14 +20,14 @@ import java.util.Optional;
  * @param size sizeof the struct, the map's key_size
  * @param alignment the largest component size
  */
-public record RecordLayout(
-    String qualifiedName, List<Field> fields, int size, int alignment) {
+public record RecordLayout(String qualifiedName, List<Field> fields, int size, int alignment) {
 
   /** One component. */
   public record Field(String name, PrimitiveKind kind, int offset) {}
 
   /** Lays out components of the given kinds in order. */
-  public static RecordLayout of(String qualifiedName, List<String> names, List<PrimitiveKind> kinds) {
+  public static RecordLayout of(
+      String qualifiedName, List<String> names, List<PrimitiveKind> kinds) {
     List<Field> fields = new ArrayList<>();
     int offset = 0;
     int alignment = 1;
@@ -38,7 +38,8 @@ public record RecordLayout(
       offset += size;
       alignment = Math.max(alignment, size);
     }
-    return new RecordLayout(qualifiedName, List.copyOf(fields), alignUp(offset, alignment), alignment);
+    return new RecordLayout(
+        qualifiedName, List.copyOf(fields), alignUp(offset, alignment), alignment);
   }
 
   /** Whether some bytes belong to no component (they must be zeroed before use as a key). */

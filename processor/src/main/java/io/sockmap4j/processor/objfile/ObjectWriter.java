@@ -12,9 +12,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Writes the sockmap4j object: the maps and programs of one class, read back at run time by
- * {@code io.sockmap4j.runtime.ObjectSpec} (whose Javadoc documents the format; both sides must
- * change together, and the version guards against mixing them).
+ * Writes the sockmap4j object: the maps and programs of one class, read back at run time by {@code
+ * io.sockmap4j.runtime.ObjectSpec} (whose Javadoc documents the format; both sides must change
+ * together, and the version guards against mixing them).
  *
  * <pre>
  *   u32 magic "SM4J"  u16 version  UTF license
@@ -31,8 +31,8 @@ public final class ObjectWriter {
   public static final int VERSION = 1;
 
   /**
-   * The license the programs declare to the kernel. "Dual MIT/GPL" is GPL-compatible for the
-   * kernel (so every helper is usable) while leaving the user's code under a permissive license.
+   * The license the programs declare to the kernel. "Dual MIT/GPL" is GPL-compatible for the kernel
+   * (so every helper is usable) while leaving the user's code under a permissive license.
    */
   public static final String LICENSE = "Dual MIT/GPL";
 
