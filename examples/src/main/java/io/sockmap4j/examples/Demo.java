@@ -31,10 +31,10 @@ public final class Demo {
         SpliceProxy proxy = SpliceProxy.start(loopback, backend.address())) {
       programs = proxy.bpf().object().programIds();
       maps = proxy.bpf().object().mapIds();
-      System.out.printf("  backend  %s (an ordinary Java echo server)%n", backend.address());
+      System.out.printf("  backend  %s (an ordinary Java echo server)%n", text(backend.address()));
       System.out.printf(
           "  proxy    %s -> backend; verdict program ids %s, map ids %s%n",
-          proxy.address(), programs, maps);
+          text(proxy.address()), programs, maps);
       ok = exchange(proxy);
       System.out.printf(
           "  proxy    payload bytes read by Java: %d (the kernel moved them all)%n",
@@ -92,6 +92,10 @@ public final class Demo {
       return false;
     }
     return ok;
+  }
+
+  private static String text(InetSocketAddress address) {
+    return address.getHostString() + ":" + address.getPort();
   }
 
   private static boolean waitFreed(List<Integer> programs, List<Integer> maps)

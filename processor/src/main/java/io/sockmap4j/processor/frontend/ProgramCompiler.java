@@ -77,7 +77,7 @@ public final class ProgramCompiler {
             positions,
             e ->
                 reporter.error(e.id(), e.tree() == null ? method : e.tree(), unit, e.getMessage()));
-    out.at(positions.of(method));
+    out.at(positions.of(method.getReturnType())); // the signature line, not its annotations
     out.mov(Width.W64, Register.R6, Register.R1);
     statements.block(method.getBody());
     if (out.reachable() && reporter.errorCount() == before) {

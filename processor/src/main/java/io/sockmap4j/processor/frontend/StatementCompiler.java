@@ -218,7 +218,7 @@ final class StatementCompiler {
       case FOR_LOOP:
       case ENHANCED_FOR_LOOP:
         what = "a loop";
-        hint = "Loops are not supported yet; unroll the loop by hand.";
+        hint = "Unroll the loop by hand (a fixed number of copies of its body).";
         break;
       case SWITCH:
         what = "a switch statement";

@@ -1,0 +1,611 @@
+package io.sockmap4j.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import io.sockmap4j.runtime.BpfObject;
+import io.sockmap4j.runtime.ObjectSpec;
+import io.sockmap4j.runtime.VerifierException;
+import io.sockmap4j.runtime.testing.KernelTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every construct of the language, compiled by the processor and loaded into the real kernel
+ * verifier. Together the programs below use each supported statement, expression, operator,
+ * conversion, constant form, context getter, key type and redirect form at least once; a rejection
+ * by the verifier of code the processor accepted is a processor bug.
+ *
+ * <p>The listing checks need no kernel: they pin down code shapes the verifier depends on (no jump
+ * for a constant condition, shift counts masked as in Java, large divisors in a register).
+ */
+class LanguageLoadTest {
+
+  /** Constants read from another class. */
+  private static final JavaFileObject LIMITS =
+      JavaFileObjects.forSourceString(
+          "lang.Limits",
+          """
+          package lang;
+
+          final class Limits {
+            static final int SLOTS = 8;
+            static final long MASK = 0xFFFF_FFFFL;
+
+            interface Ports {
+              int HTTP = 80;
+            }
+          }
+          """);
+
+  /**
+   * Locals of every primitive type and {@code var}, every arithmetic, bitwise and shift operator,
+   * signed division and remainder by positive, negative, MIN_VALUE and 64-bit constants, every
+   * compound assignment, ++/-- in expressions, casts between all integral types, int-vs-long
+   * comparisons, constants of this class, of other classes (qualified, nested, statically imported)
+   * and of the JDK, a stream parser and a SOCKMAP verdict with constant and computed keys.
+   */
+  private static final JavaFileObject ARITHMETIC =
+      JavaFileObjects.forSourceString(
+          "lang.Arithmetic",
+          """
+          package lang;
+
+          import static lang.Limits.MASK;
+          import static lang.Limits.Ports.*;
+
+          import io.sockmap4j.Direction;
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Arithmetic {
+            static final long BIG = 0x1_0000_0001L;
+            static final byte SMALL = -3;
+            static final short MID = 1000;
+            static final char LETTER = 'A';
+            static final boolean ON = true;
+
+            @SockMap(maxEntries = Limits.SLOTS)
+            static SocketMap peers;
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              int len = skb.len();
+              short s = (short) len;
+              char ch = (char) len;
+              byte by = (byte) len;
+              len += s + ch + by;
+              len -= MID;
+              return len > 0 ? skb.len() : 1;
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              int a = skb.len();
+              long b = skb.socketCookie();
+              var c = a + 1;
+              var d = b * 3L;
+              byte e = (byte) a;
+              short f = (short) (a * 300);
+              char g = (char) (a + LETTER);
+              boolean h = a > 10 && b != 0 || !(a < 3);
+              int arith = a + c - e * f / 7 % 5;
+              int bits = (a & 0xFF) | (c ^ 0x5A);
+              int inv = ~a;
+              int neg = -a;
+              int shl = a << 3;
+              int shr = a >> 2;
+              int ushr = a >>> 1;
+              int shlMasked = a << 33;
+              int ushrMasked = a >>> 40;
+              long lshlMasked = b << 65;
+              long lushr = b >>> 60;
+              long lsar = b >> 63;
+              int shVar = a << c;
+              long lshVar = b >> a;
+              long lushVar = b >>> c;
+              int div = a / 7;
+              int rem = a % 7;
+              int divNeg = a / -7;
+              int remNeg = a % -7;
+              int divMin = a / Integer.MIN_VALUE;
+              long ldiv = b / 1000L;
+              long lrem = b % -13L;
+              long ldivNeg = b / -3;
+              long ldivHuge = b / BIG;
+              long lremHuge = b % Long.MIN_VALUE;
+              c += 5;
+              c -= 1;
+              c *= 3;
+              c /= 2;
+              c %= 11;
+              c <<= 2;
+              c >>= 1;
+              c >>>= 1;
+              c &= 0xFFF;
+              c |= 0x10;
+              c ^= 3;
+              e += 1;
+              f -= 2;
+              g += 1;
+              d += a;
+              d >>>= 3;
+              h &= a > 0;
+              h |= b < 0;
+              h ^= true;
+              int pre = ++a + --c;
+              int post = a++ - c--;
+              int nested = a + (c + (e + (f + (g + (a - c)))));
+              int cond = a + (a > c ? 1 : 2) * (b < a ? c : 3);
+              long mixed = a > b ? b : a;
+              int fromLong = (int) b;
+              long fromInt = (long) a;
+              byte fromChar = (byte) g;
+              char fromShort = (char) f;
+              short fromByte = (short) e;
+              boolean flag = !h;
+              long sum =
+                  d + arith + bits + inv + neg + shl + shr + ushr + shlMasked + ushrMasked
+                      + lshlMasked + lushr + lsar + shVar + lshVar + lushVar + div + rem + divNeg
+                      + remNeg + divMin + ldiv + lrem + ldivNeg + ldivHuge + lremHuge + pre + post
+                      + nested + cond + mixed + fromLong + fromInt + fromChar + fromShort
+                      + fromByte + SMALL + (MASK & b) + HTTP - Limits.Ports.HTTP;
+              if (flag || sum == Long.MAX_VALUE) {
+                return Verdict.DROP;
+              }
+              if (ON && sum < 0) {
+                return peers.redirect(skb, 3, Direction.INGRESS);
+              }
+              return peers.redirect(skb, (int) (sum & (Limits.SLOTS - 1)));
+            }
+          }
+          """);
+
+  /**
+   * SOCKHASH keys of every kind: a padded record (built from getters, copied, reassigned, passed as
+   * a local and as {@code new}), a record with char and boolean components, Long, Integer, Short
+   * and Byte; SK_MSG and SK_SKB redirects with both directions; a Verdict local.
+   */
+  private static final JavaFileObject KEYS =
+      JavaFileObjects.forSourceString(
+          "lang.Keys",
+          """
+          package lang;
+
+          import io.sockmap4j.Direction;
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockHash;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketHash;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Keys {
+            record Padded(byte a, long b, short c) {}
+
+            record Endpoint(int ip, char port, boolean up) {}
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Padded> byPadded;
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Long> byCookie;
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Integer> byInt;
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Short> byShort;
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Byte> byByte;
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Endpoint> byEndpoint;
+
+            @SockMap(maxEntries = 4)
+            static SocketMap slots;
+
+            @SkMsgVerdict(map = "byPadded")
+            static Verdict padded(SkMsg msg) {
+              Padded key =
+                  new Padded((byte) msg.size(), msg.remoteIp4() & 0xFFFF_FFFFL, (short) msg.localPort());
+              if (key.a() < 0) {
+                return Verdict.DROP;
+              }
+              long sum = key.a() + key.b() + key.c();
+              Padded copy = key;
+              Padded other = new Padded((byte) 1, 0x1_2345_6789L, (short) -2);
+              if (sum > 100) {
+                other = copy;
+              }
+              if (sum == 0) {
+                return byPadded.redirect(msg, new Padded((byte) 0, sum, (short) 7), Direction.INGRESS);
+              }
+              return byPadded.redirect(msg, other, Direction.EGRESS);
+            }
+
+            @SkMsgVerdict(map = "byEndpoint")
+            static Verdict endpoint(SkMsg msg) {
+              Endpoint peer = new Endpoint(msg.remoteIp4(), (char) msg.remotePort(), msg.family() == 2);
+              if (!peer.up()) {
+                return byEndpoint.redirect(msg, new Endpoint(peer.ip(), peer.port(), true));
+              }
+              return byEndpoint.redirect(msg, peer);
+            }
+
+            @SkSkbVerdict(map = "byCookie")
+            static Verdict cookie(SkBuff skb) {
+              return byCookie.redirect(skb, skb.socketCookie(), Direction.INGRESS);
+            }
+
+            @SkSkbVerdict(map = "byInt")
+            static Verdict integer(SkBuff skb) {
+              if (skb.localPort() == 80) {
+                return byInt.redirect(skb, 80);
+              }
+              return byInt.redirect(skb, skb.remotePort() + 1);
+            }
+
+            @SkSkbVerdict(map = "byShort")
+            static Verdict shortKey(SkBuff skb) {
+              return byShort.redirect(skb, (short) skb.len());
+            }
+
+            @SkMsgVerdict(map = "byByte")
+            static Verdict byteKey(SkMsg msg) {
+              byte b = (byte) msg.size();
+              return byByte.redirect(msg, b);
+            }
+
+            @SkMsgVerdict(map = "slots")
+            static Verdict slot(SkMsg msg) {
+              Verdict v = slots.redirect(msg, msg.size() & 3, Direction.INGRESS);
+              if (v == Verdict.DROP) {
+                return slots.redirect(msg, 0);
+              }
+              return v;
+            }
+          }
+          """);
+
+  /**
+   * If/else chains with early returns, {@code if (true)}, {@code if (false)}, constant flags,
+   * short-circuit conditions mixing getters and locals.
+   */
+  private static final JavaFileObject CONTROL =
+      JavaFileObjects.forSourceString(
+          "lang.Control",
+          """
+          package lang;
+
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Control {
+            static final boolean DEBUG = false;
+            static final int HEADER = 4;
+
+            @SockMap(maxEntries = 2)
+            static SocketMap peers;
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              if (true) {
+                return skb.len();
+              }
+              return 0;
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              if (false) {
+                return Verdict.DROP;
+              }
+              if (DEBUG) {
+                return Verdict.DROP;
+              } else if (!DEBUG && HEADER > 2) {
+                int len = skb.len();
+                if (len < HEADER) {
+                  return Verdict.DROP;
+                } else if (len == HEADER) {
+                  return Verdict.PASS;
+                } else if (len > 1000 || skb.family() != 2) {
+                  return peers.redirect(skb, 1);
+                } else {
+                  boolean small = len < 100;
+                  if (small && skb.localPort() != 0 || !small && skb.remotePort() == 0) {
+                    return peers.redirect(skb, 0);
+                  }
+                }
+              }
+              int constantPick = true ? 1 : 2;
+              int livePick = HEADER > 3 ? skb.len() : skb.family();
+              if (constantPick + livePick == 0) {
+                return Verdict.DROP;
+              }
+              return Verdict.PASS;
+            }
+          }
+          """);
+
+  /**
+   * Expression forms: chained and nested assignments, unary plus and minus, shifts by a long, shift
+   * counts of exactly the width, boolean {@code & | ^ ==}, char literals in arithmetic, constants
+   * on the left of a comparison, nested ternaries, a record built from locals, redirects inside
+   * ternaries and expressions, helper calls with live temporaries, every getter of both contexts,
+   * and Verdict locals.
+   */
+  private static final JavaFileObject EXPRESSIONS =
+      JavaFileObjects.forSourceString(
+          "lang.Expressions",
+          """
+          package lang;
+
+          import io.sockmap4j.Direction;
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Expressions {
+            record Pair(int x, int y) {}
+
+            @SockMap(maxEntries = 4)
+            static SocketMap peers;
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              byte small = (byte) skb.remoteIp4();
+              if (small > 0) {
+                return small;
+              }
+              long wide = skb.localIp4();
+              return (int) (wide >>> 1) + skb.localPort() - skb.remotePort();
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              int a = skb.len();
+              int c;
+              c = 2;
+              a = c = 5 + a;
+              int z = (a = 4) + 1;
+              long b = skb.socketCookie();
+              c += b;
+              int u = +a - (-c);
+              int sh = a << b;
+              long big = b << 64;
+              int zero = a >>> 32;
+              boolean f1 = a > 0;
+              boolean f2 = b < -1L;
+              boolean f3 = (f1 & f2) | (f1 ^ f2) | f1 == f2;
+              boolean f4 = 5 < a && 'a' + c > 100;
+              int abs = (a > 0 ? a : -a) > 5 ? 1 : 0;
+              var pair = new Pair(a, c);
+              var v = a > z ? peers.redirect(skb, pair.x() & 3) : Verdict.DROP;
+              int withCall =
+                  a + (peers.redirect(skb, 1) == Verdict.PASS ? 1 : 0) + (int) skb.socketCookie();
+              if (v != Verdict.PASS && f3 || f4) {
+                return a > 0 ? Verdict.PASS : Verdict.DROP;
+              }
+              if (u + sh + big + zero + abs + withCall + pair.y() == 0) {
+                return a > 0 ? peers.redirect(skb, 2, Direction.EGRESS) : Verdict.DROP;
+              }
+              return peers.redirect(skb, (int) skb.socketCookie() & 1);
+            }
+
+            @SkMsgVerdict(map = "peers")
+            static Verdict send(SkMsg msg) {
+              int sum =
+                  msg.size() + msg.family() + msg.remoteIp4() + msg.localIp4() + msg.remotePort()
+                      + msg.localPort();
+              Verdict v = Verdict.PASS;
+              if (sum == 0) {
+                v = Verdict.DROP;
+              }
+              return v;
+            }
+          }
+          """);
+
+  // ------------------------------------------------------------------ the verifier accepts
+
+  @KernelTest
+  void arithmeticLoads() {
+    assertLoads(compile(ARITHMETIC, LIMITS), "Arithmetic", List.of("parse", "verdict"));
+  }
+
+  @KernelTest
+  void keysLoad() {
+    assertLoads(
+        compile(KEYS),
+        "Keys",
+        List.of("padded", "endpoint", "cookie", "integer", "shortKey", "byteKey", "slot"));
+  }
+
+  @KernelTest
+  void controlFlowLoads() {
+    assertLoads(compile(CONTROL), "Control", List.of("parse", "verdict"));
+  }
+
+  @KernelTest
+  void expressionsLoad() {
+    assertLoads(compile(EXPRESSIONS), "Expressions", List.of("parse", "verdict", "send"));
+  }
+
+  // ------------------------------------------------------------------------- code shapes
+
+  @Test
+  void constantConditionsLeaveNoJumpAndNoDeadCode() {
+    String listing = listing(compile(CONTROL), "Control");
+
+    List<String> parse = program(listing, "parse");
+    // if (true) { return skb.len(); } return 0;  =>  r6 = r1; r0 = len; exit
+    assertEquals(3, instructions(parse).size(), () -> String.join("\n", parse));
+    assertTrue(parse.stream().noneMatch(l -> l.contains("goto")), () -> String.join("\n", parse));
+    assertTrue(parse.stream().noneMatch(l -> l.contains("return 0;")));
+
+    List<String> verdict = program(listing, "verdict");
+    // No instruction is attributed to the dead conditions, and no jump goes nowhere.
+    assertTrue(statement(verdict, "if (false)").isEmpty(), () -> String.join("\n", verdict));
+    assertTrue(statement(verdict, "if (DEBUG)").isEmpty(), () -> String.join("\n", verdict));
+    assertTrue(verdict.stream().noneMatch(l -> l.contains("goto +0")), listing);
+    // A constant ternary is folded to one move; a ternary with a constant condition keeps one arm.
+    List<String> constantPick = instructionTexts(statement(verdict, "int constantPick"));
+    assertEquals(2, constantPick.size(), constantPick::toString);
+    assertEquals("w7 = 1", constantPick.get(0));
+    List<String> livePick = instructionTexts(statement(verdict, "int livePick"));
+    assertTrue(livePick.stream().noneMatch(l -> l.contains("goto")), livePick::toString);
+    assertTrue(livePick.stream().anyMatch(l -> l.contains("*(u32 *)(r6 +0)")), livePick::toString);
+    assertTrue(livePick.stream().noneMatch(l -> l.contains("(r6 +88)")), livePick::toString);
+  }
+
+  @Test
+  void shiftCountsAreMaskedAsInJava() {
+    List<String> verdict = program(listing(compile(ARITHMETIC, LIMITS), "Arithmetic"), "verdict");
+
+    assertTrue(endsWithOne(statement(verdict, "a << 33"), "<<= 1"));
+    assertTrue(endsWithOne(statement(verdict, "a >>> 40"), ">>= 8"));
+    assertTrue(endsWithOne(statement(verdict, "b << 65"), "<<= 1"));
+    assertTrue(endsWithOne(statement(verdict, "b >> 63"), "s>>= 63"));
+  }
+
+  @Test
+  void divisorsBeyondAnImmediateGoThroughARegister() {
+    List<String> verdict = program(listing(compile(ARITHMETIC, LIMITS), "Arithmetic"), "verdict");
+
+    List<String> huge = instructionTexts(statement(verdict, "b / BIG"));
+    assertTrue(huge.contains("r1 = 0x100000001 ll"), huge::toString);
+    assertTrue(huge.stream().anyMatch(l -> l.endsWith("/= r1")), huge::toString);
+    List<String> min = instructionTexts(statement(verdict, "b % Long.MIN_VALUE"));
+    assertTrue(min.contains("r1 = 0x8000000000000000 ll"), min::toString);
+    assertTrue(min.stream().anyMatch(l -> l.endsWith("%= r1")), min::toString);
+  }
+
+  @Test
+  void paddedRecordKeysAreZeroedBeforeTheComponentsAreStored() {
+    List<String> padded = program(listing(compile(KEYS), "Keys"), "padded");
+
+    List<String> build = instructionTexts(statement(padded, "Padded key ="));
+    // sizeof(Padded) = 24: three zeroing stores, then a at +0 (u8), b at +8 (u64), c at +16 (u16).
+    assertEquals(
+        List.of("*(u64 *)(r10 -24) = 0", "*(u64 *)(r10 -16) = 0", "*(u64 *)(r10 -8) = 0"),
+        build.subList(0, 3));
+    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u8 *)(r10 -24) =")), build::toString);
+    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u64 *)(r10 -16) =")), build::toString);
+    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u16 *)(r10 -8) =")), build::toString);
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  private static Compilation compile(JavaFileObject... sources) {
+    Compilation c = Compiler.javac().withProcessors(new SockmapProcessor()).compile(sources);
+    assertThat(c).succeededWithoutWarnings();
+    return c;
+  }
+
+  private static void assertLoads(Compilation c, String className, List<String> programs) {
+    ObjectSpec spec;
+    JavaFileObject object = generated(c, className + ".sockmap4j");
+    try (InputStream in = object.openInputStream()) {
+      spec = ObjectSpec.read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (BpfObject loaded = BpfObject.load(spec)) {
+      assertEquals(programs, loaded.programNames());
+    } catch (VerifierException e) {
+      fail(
+          e.getMessage()
+              + "\n\nfull verifier log:\n"
+              + e.verifierLog()
+              + "\n\nlisting:\n"
+              + listing(c, className),
+          e);
+    }
+  }
+
+  private static JavaFileObject generated(Compilation c, String name) {
+    return c.generatedFile(StandardLocation.CLASS_OUTPUT, "lang", name)
+        .orElseThrow(() -> new AssertionError("no resource lang/" + name));
+  }
+
+  private static String listing(Compilation c, String className) {
+    try {
+      return generated(c, className + ".sockmap4j.txt").getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The lines of one program's section of a class listing. */
+  private static List<String> program(String listing, String name) {
+    List<String> lines = new ArrayList<>();
+    boolean inside = false;
+    for (String line : listing.lines().toList()) {
+      if (line.startsWith("program ")) {
+        inside = line.startsWith("program " + name + ":");
+      } else if (inside && !line.isEmpty()) {
+        lines.add(line);
+      }
+    }
+    assertFalse(lines.isEmpty(), () -> "no program " + name + " in\n" + listing);
+    return lines;
+  }
+
+  /** The instruction lines printed under the source line that contains {@code source}. */
+  private static List<String> statement(List<String> program, String source) {
+    List<String> lines = new ArrayList<>();
+    boolean inside = false;
+    for (String line : program) {
+      if (line.startsWith(";")) {
+        inside = line.contains(source);
+      } else if (inside) {
+        lines.add(line);
+      }
+    }
+    return lines;
+  }
+
+  private static List<String> instructions(List<String> program) {
+    return program.stream().filter(l -> !l.startsWith(";")).toList();
+  }
+
+  /** Instruction lines without their slot: {@code " 12: r0 = r7"} becomes {@code "r0 = r7"}. */
+  private static List<String> instructionTexts(List<String> lines) {
+    return lines.stream().map(l -> l.substring(l.indexOf(':') + 1).trim()).toList();
+  }
+
+  /** Whether exactly one instruction ends with {@code suffix}. */
+  private static boolean endsWithOne(List<String> lines, String suffix) {
+    return instructionTexts(lines).stream().filter(l -> l.endsWith(suffix)).count() == 1;
+  }
+}
