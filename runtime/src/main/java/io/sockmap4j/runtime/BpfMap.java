@@ -3,6 +3,8 @@ package io.sockmap4j.runtime;
 import io.sockmap4j.runtime.internal.Bpf;
 import io.sockmap4j.runtime.internal.Errno;
 import io.sockmap4j.runtime.internal.OwnedFd;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A kernel map created by a {@link BpfObject}, with raw byte-array access.
@@ -142,6 +144,28 @@ public final class BpfMap {
       return Bpf.mapNextKey(name, mapFd, key, keySize);
     } finally {
       fd.release();
+    }
+  }
+
+  /**
+   * Deletes every entry. A SOCKMAP lists every index as a key, so the pass ends when a round
+   * deletes nothing; entries added concurrently may survive.
+   */
+  void clear() {
+    for (int round = 0; round < 4; round++) {
+      List<byte[]> keys = new ArrayList<>();
+      for (byte[] key = nextKey(null);
+          key != null && keys.size() <= maxEntries();
+          key = nextKey(key)) {
+        keys.add(key);
+      }
+      boolean deleted = false;
+      for (byte[] key : keys) {
+        deleted |= delete(key);
+      }
+      if (!deleted) {
+        return;
+      }
     }
   }
 

@@ -230,6 +230,22 @@ public final class BpfObject implements AutoCloseable {
         }
       }
     }
+    // A socket that is still open keeps the programs it joined with (its psock holds them), and
+    // a program keeps the maps it uses: a socket left in a map would keep this object's programs
+    // and maps alive after close(). Emptying the socket maps first breaks that cycle.
+    for (BpfMap map : maps) {
+      if (map.type() == SocketSlots.SOCKMAP || map.type() == SocketSlots.SOCKHASH) {
+        try {
+          map.clear();
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+    }
     programs.forEach(LoadedProgram::close);
     maps.forEach(BpfMap::close);
     return failure;

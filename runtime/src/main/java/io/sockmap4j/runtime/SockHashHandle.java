@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -82,6 +83,16 @@ public final class SockHashHandle<K> {
   /** Puts a listening server socket under {@code key}. */
   public void put(K key, ServerSocket socket) {
     put(key, Sockets.fd(socket));
+  }
+
+  /**
+   * Puts several sockets at once: all are stored before any is kicked, so a program that redirects
+   * between them never runs while one is missing (use it for the two sockets of a spliced pair). On
+   * failure the entries stored by this call are removed and the exception says which socket the
+   * kernel refused and why.
+   */
+  public void putAll(Map<K, SocketChannel> sockets) {
+    slots.putAll(sockets, this::encode);
   }
 
   /** Removes the socket under {@code key}; {@code false} when there was none. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -64,6 +65,16 @@ public final class SockMapHandle {
   /** Puts a listening server socket at {@code index}. */
   public void put(int index, ServerSocket socket) {
     put(index, Sockets.fd(socket));
+  }
+
+  /**
+   * Puts several sockets at once: all are stored before any is kicked, so a program that redirects
+   * between them never runs while one is missing (use it for the two sockets of a spliced pair). On
+   * failure the entries stored by this call are removed and the exception says which socket the
+   * kernel refused and why.
+   */
+  public void putAll(Map<Integer, SocketChannel> sockets) {
+    slots.putAll(sockets, SockMapHandle::key);
   }
 
   /**

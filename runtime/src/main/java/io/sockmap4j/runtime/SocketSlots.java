@@ -4,7 +4,12 @@ import io.sockmap4j.runtime.internal.Errno;
 import io.sockmap4j.runtime.internal.SocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * What {@link SockMapHandle} and {@link SockHashHandle} share: putting socket fds into a
@@ -51,6 +56,42 @@ final class SocketSlots {
 
   /** Stores {@code fd} under {@code key}, then kicks the socket so queued bytes are processed. */
   void put(byte[] key, String keyText, int fd) {
+    store(key, keyText, fd);
+    Sockets.kick(fd);
+  }
+
+  /**
+   * Stores every socket, and only then kicks each one. A program that redirects between these
+   * sockets therefore never runs while one of them is missing: with one {@link #put} after the
+   * other, bytes already queued on the first could be forwarded (and answered, and the peer closed)
+   * before the second is in. If a store fails, the entries stored by this call are removed (no
+   * program has run on them yet) and the failure is thrown.
+   */
+  <K> void putAll(Map<K, SocketChannel> sockets, Function<K, byte[]> encode) {
+    List<byte[]> keys = new ArrayList<>();
+    List<String> keyTexts = new ArrayList<>();
+    int[] fds = new int[sockets.size()];
+    for (Map.Entry<K, SocketChannel> e : sockets.entrySet()) {
+      fds[keys.size()] = Sockets.fd(e.getValue());
+      keys.add(encode.apply(e.getKey()));
+      keyTexts.add(String.valueOf(e.getKey()));
+    }
+    for (int i = 0; i < fds.length; i++) {
+      try {
+        store(keys.get(i), keyTexts.get(i), fds[i]);
+      } catch (BpfException e) {
+        for (int j = 0; j < i; j++) {
+          map.delete(keys.get(j));
+        }
+        throw e;
+      }
+    }
+    for (int fd : fds) {
+      Sockets.kick(fd);
+    }
+  }
+
+  private void store(byte[] key, String keyText, int fd) {
     ByteBuffer value = ByteBuffer.allocate(map.valueSize()).order(ByteOrder.nativeOrder());
     if (map.valueSize() == Long.BYTES) {
       value.putLong(fd);
@@ -62,7 +103,6 @@ final class SocketSlots {
     } catch (BpfException e) {
       throw explainInsert(e, keyText, fd);
     }
-    Sockets.kick(fd);
   }
 
   boolean remove(byte[] key) {

@@ -65,6 +65,20 @@ public final class Sockets {
   }
 
   /**
+   * Bytes written to the socket (by Java, or handed to it by a sockmap redirect) that its peer has
+   * not yet acknowledged ({@code SIOCOUTQ}). A proxy that forwards end-of-stream waits for this to
+   * reach zero before shutting the socket's output, so that FIN does not overtake spliced data.
+   */
+  public static int unsentBytes(int fd) {
+    return SocketOptions.unsentBytes(fd);
+  }
+
+  /** Unacknowledged bytes of a socket channel; see {@link #unsentBytes(int)}. */
+  public static int unsentBytes(SocketChannel channel) {
+    return unsentBytes(fd(channel));
+  }
+
+  /**
    * Makes the kernel run the socket's data-ready callback now, so that bytes which arrived before
    * the socket was put into a map go through the map's programs.
    *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockmap4j.runtime.testing.KernelTest;
+import io.sockmap4j.runtime.testing.LoopbackPair;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +50,34 @@ class BpfObjectTest {
     }
     for (int id : mapIds) {
       assertTrue(awaitGone(id, KernelObjects::mapExists), "map " + id + " still exists");
+    }
+  }
+
+  /**
+   * A socket in a map keeps the programs it joined with, and the echo program keeps the map it
+   * redirects through: without close() emptying the map first, that cycle would keep both alive for
+   * as long as the user's socket stays open.
+   */
+  @KernelTest
+  void closeFreesEverythingWhileSocketsStayOpenInTheMap() throws Exception {
+    try (LoopbackPair pair = LoopbackPair.open()) {
+      BpfObject object = BpfObject.load(TestSpecs.echo(SOCKS));
+      new SockMapHandle(object.map(SOCKS)).put(0, pair.accepted());
+      List<Integer> programIds = object.programIds();
+      List<Integer> mapIds = object.mapIds();
+
+      object.close();
+
+      for (int id : programIds) {
+        assertTrue(awaitGone(id, KernelObjects::programExists), "program " + id + " still exists");
+      }
+      for (int id : mapIds) {
+        assertTrue(awaitGone(id, KernelObjects::mapExists), "map " + id + " still exists");
+      }
+      pair.client().getOutputStream().write(1);
+      pair.accepted().configureBlocking(true);
+      assertEquals(
+          1, pair.accepted().read(java.nio.ByteBuffer.allocate(4)), "a plain socket again");
     }
   }
 

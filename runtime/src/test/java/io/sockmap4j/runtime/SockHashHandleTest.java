@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -102,6 +104,27 @@ class SockHashHandleTest {
       BpfException e = assertThrows(BpfException.class, () -> hash.put(1L, unconnected));
       assertTrue(e.getMessage().contains("in state CLOSE"), e.getMessage());
       assertTrue(hash.keys().isEmpty());
+    }
+  }
+
+  @KernelTest
+  void putAllStoresNothingWhenTheKernelRefusesOneSocket() throws Exception {
+    try (BpfObject object = loadHash(8);
+        LoopbackPair pair = LoopbackPair.open();
+        SocketChannel unconnected = SocketChannel.open()) {
+      SockHashHandle<Long> hash = new SockHashHandle<>(object.map(HASH), KeyCodec.LONG);
+      Map<Long, SocketChannel> sockets = new LinkedHashMap<>();
+      sockets.put(1L, pair.accepted());
+      sockets.put(2L, unconnected);
+      BpfException e = assertThrows(BpfException.class, () -> hash.putAll(sockets));
+      assertTrue(
+          e.getMessage().contains("[2]") && e.getMessage().contains("in state CLOSE"),
+          e.getMessage());
+      assertTrue(hash.keys().isEmpty(), "the socket stored first was removed again");
+
+      sockets.remove(2L);
+      hash.putAll(sockets);
+      assertEquals(List.of(1L), hash.keys());
     }
   }
 

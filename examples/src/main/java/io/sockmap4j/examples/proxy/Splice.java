@@ -26,9 +26,19 @@ public final class Splice {
   @SockHash(maxEntries = 65536)
   static SocketHash<Long> peers;
 
-  /** Out through the peer socket; dropped if the peer is gone (the pair is closing). */
+  /**
+   * Out through the peer socket; dropped if the peer is gone (the pair is closing).
+   *
+   * <p>Without a stream parser (Linux 5.10+), the kernel also hands the verdict the peer's FIN, as
+   * an empty message. Redirected, it breaks the target socket's spliced output (Linux 6.18: reads
+   * on the target fail with ECONNRESET and nothing more is sent through it); passed, it reaches the
+   * socket's own queue, where the proxy sees end-of-stream and forwards it.
+   */
   @SkSkbVerdict(map = "spliced")
   static Verdict forward(SkBuff skb) {
+    if (skb.len() == 0) {
+      return Verdict.PASS;
+    }
     return peers.redirect(skb, skb.socketCookie());
   }
 }

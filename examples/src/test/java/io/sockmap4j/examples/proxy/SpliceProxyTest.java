@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockmap4j.examples.KernelCleanup;
+import io.sockmap4j.examples.Pattern;
 import io.sockmap4j.examples.Traffic;
 import io.sockmap4j.examples.net.PlainEchoServer;
 import io.sockmap4j.runtime.testing.KernelTest;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -81,6 +84,85 @@ class SpliceProxyTest {
         assertArrayEquals(early, in.readNBytes(early.length), "early bytes");
         assertArrayEquals(late, in.readNBytes(late.length), "late bytes");
       }
+    }
+  }
+
+  /** HTTP/1.0 style: the backend reads a request, answers, and closes at once. */
+  @KernelTest
+  void anAnswerFollowedByAnImmediateCloseArrivesWhole() throws Exception {
+    byte[] answer = new byte[256 * 1024];
+    new Pattern(11).fill(0, answer, 0, answer.length);
+    try (OneShotBackend backend =
+            OneShotBackend.start(
+                socket -> {
+                  socket.getInputStream().readNBytes(100);
+                  socket.getOutputStream().write(answer);
+                });
+        SpliceProxy proxy = SpliceProxy.start(LOOPBACK, backend.address())) {
+      for (int i = 0; i < 20; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(proxy.address(), 5_000);
+          client.setSoTimeout(10_000);
+          client.getOutputStream().write(new byte[100]);
+          assertArrayEquals(answer, client.getInputStream().readAllBytes(), "round " + i);
+        }
+      }
+    }
+  }
+
+  /**
+   * A backend that speaks first and closes before the proxy can splice: the kernel refuses a socket
+   * in CLOSE_WAIT, and the proxy relays that pair in Java instead of dropping the banner.
+   */
+  @KernelTest
+  void aBannerFromABackendThatClosedAtOnceStillArrives() throws Exception {
+    byte[] banner = "220 hello and goodbye\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (OneShotBackend backend =
+            OneShotBackend.start(socket -> socket.getOutputStream().write(banner));
+        SpliceProxy proxy = SpliceProxy.start(LOOPBACK, backend.address())) {
+      for (int i = 0; i < 20; i++) {
+        try (Socket client = new Socket()) {
+          client.connect(proxy.address(), 5_000);
+          client.setSoTimeout(10_000);
+          assertArrayEquals(banner, client.getInputStream().readAllBytes(), "round " + i);
+        }
+      }
+    }
+  }
+
+  /** The client half-closes; the backend sees end-of-stream and still answers through the proxy. */
+  @KernelTest
+  void endOfStreamIsForwardedToTheBackend() throws Exception {
+    try (OneShotBackend backend =
+            OneShotBackend.start(
+                socket -> {
+                  byte[] request = socket.getInputStream().readAllBytes(); // needs the client's FIN
+                  socket
+                      .getOutputStream()
+                      .write(("got " + request.length).getBytes(StandardCharsets.US_ASCII));
+                });
+        SpliceProxy proxy = SpliceProxy.start(LOOPBACK, backend.address())) {
+      try (Socket client = new Socket()) {
+        client.connect(proxy.address(), 5_000);
+        client.setSoTimeout(10_000);
+        client.getOutputStream().write(new byte[12_345]);
+        awaitSplicedPairs(proxy, 1); // a FIN that arrives before the splice takes the relay path
+        client.shutdownOutput();
+        assertEquals(
+            "got 12345",
+            new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+      }
+      assertEquals(0, proxy.bytesReadByJava());
+    }
+  }
+
+  private static void awaitSplicedPairs(SpliceProxy proxy, int pairs) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (proxy.bpf().spliced().keys().size() < 2 * pairs) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the proxy never spliced the pair");
+      }
+      Thread.sleep(5);
     }
   }
 

@@ -30,6 +30,9 @@ public interface LibC extends Library {
   /** {@code int setsockopt(int fd, int level, int name, const void *val, socklen_t len)}. */
   int setsockopt(int fd, int level, int name, Pointer val, int len);
 
+  /** {@code int ioctl(int fd, unsigned long request, int *arg)}: the int-argument form. */
+  int ioctl(int fd, long request, IntByReference arg);
+
   /** {@code int close(int fd)}. */
   int close(int fd);
 

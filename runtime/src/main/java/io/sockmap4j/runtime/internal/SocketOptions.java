@@ -8,6 +8,7 @@ import java.lang.ref.Reference;
 
 /** The socket options the runtime reads and writes on plain int file descriptors. */
 public final class SocketOptions {
+  private static final long SIOCOUTQ = 0x5411; // = TIOCOUTQ, asm-generic/ioctls.h
 
   private static final int SOL_SOCKET = 1;
   private static final int IPPROTO_TCP = 6;
@@ -101,6 +102,20 @@ public final class SocketOptions {
   /** The kernel's name for a TCP state number, such as {@code ESTABLISHED} or {@code LISTEN}. */
   public static String tcpStateName(int state) {
     return state >= 0 && state < TCP_STATES.length ? TCP_STATES[state] : "UNKNOWN(" + state + ")";
+  }
+
+  /**
+   * Bytes written to the socket that TCP has not yet had acknowledged ({@code SIOCOUTQ}), which
+   * includes bytes a sockmap redirect has handed to this socket for sending.
+   */
+  public static int unsentBytes(int fd) {
+    IntByReference value = new IntByReference();
+    int result = LibC.INSTANCE.ioctl(fd, SIOCOUTQ, value);
+    int errno = result < 0 ? Native.getLastError() : 0;
+    if (result < 0) {
+      throw failure("ioctl SIOCOUTQ", fd, errno);
+    }
+    return value.getValue();
   }
 
   private static int getInt(int fd, int level, int name, String optionName) {
