@@ -37,9 +37,9 @@ public final class Demo {
           text(proxy.address()), programs, maps);
       ok = exchange(proxy);
       System.out.printf(
-          "  proxy    payload bytes read by Java: %d (the kernel moved them all)%n",
-          proxy.bytesReadByJava());
-      ok &= proxy.bytesReadByJava() == 0;
+          "  proxy    payload bytes handled by Java: %d (the kernel moved them all)%n",
+          proxy.bytesHandledByJava());
+      ok &= proxy.bytesHandledByJava() == 0;
     }
     boolean freed = waitFreed(programs, maps);
     System.out.println(

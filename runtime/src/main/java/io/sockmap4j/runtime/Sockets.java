@@ -79,6 +79,26 @@ public final class Sockets {
   }
 
   /**
+   * Whether the peer has ended the connection: its TCP state is CLOSE_WAIT, CLOSING, LAST_ACK,
+   * TIME_WAIT or CLOSE (read from {@code TCP_INFO}).
+   *
+   * <p>Use this, not {@code read()}, to notice the end of a spliced connection: reading a socket
+   * that is in a sockmap makes the kernel run the socket's data path from the reader's context, and
+   * on Linux 6.18 that was seen to reorder spliced bytes under load (about one run in fifteen of 50
+   * connections carrying 10 MiB each way; none in sixty runs without the reads).
+   */
+  public static boolean peerClosed(int fd) {
+    return SocketOptions.peerClosed(fd);
+  }
+
+  /**
+   * Whether the peer of a socket channel has ended the connection; see {@link #peerClosed(int)}.
+   */
+  public static boolean peerClosed(SocketChannel channel) {
+    return peerClosed(fd(channel));
+  }
+
+  /**
    * Makes the kernel run the socket's data-ready callback now, so that bytes which arrived before
    * the socket was put into a map go through the map's programs.
    *

@@ -47,9 +47,12 @@ public final class EchoServer implements AutoCloseable {
     return loop.address();
   }
 
-  /** Payload bytes Java had to read (zero when the kernel echoes everything). */
-  public long bytesReadByJava() {
-    return loop.bytesReadByJava();
+  /**
+   * Payload bytes left for Java in ended connections' own receive queues: zero when the kernel
+   * echoed everything.
+   */
+  public long unsplicedBytes() {
+    return loop.unsplicedBytes();
   }
 
   /** The loaded programs and maps. */

@@ -1,10 +1,10 @@
 package io.sockmap4j.examples.net;
 
+import io.sockmap4j.runtime.Sockets;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The user-space half of a kernel-spliced server: one thread that accepts connections, hands each
  * to an {@link Acceptor} (which puts the sockets into maps), and then only watches the sockets for
- * end-of-stream, to close them. The data itself never comes up to Java; any byte that does (because
- * a program passed it to the socket) is counted in {@link #bytesReadByJava()}.
+ * end-of-stream, to close them. The data never comes up to Java and the loop never reads a watched
+ * socket; bytes a program passed to a socket instead of splicing them are counted in {@link
+ * #unsplicedBytes()} when the socket ends.
  */
 public final class ServerLoop implements AutoCloseable {
   /** Called on the loop thread for every accepted connection. */
@@ -28,9 +29,8 @@ public final class ServerLoop implements AutoCloseable {
   private final Selector selector;
   private final Acceptor acceptor;
   private final Thread thread;
-  private final AtomicLong bytesReadByJava = new AtomicLong();
+  private final AtomicLong unsplicedBytes = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
-  private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
 
   private ServerLoop(
       String name, ServerSocketChannel server, Selector selector, Acceptor acceptor) {
@@ -78,9 +78,12 @@ public final class ServerLoop implements AutoCloseable {
     connection.register(selector, SelectionKey.OP_READ, onEnd);
   }
 
-  /** Payload bytes that reached Java instead of being handled in the kernel. */
-  public long bytesReadByJava() {
-    return bytesReadByJava.get();
+  /**
+   * Payload bytes that were left in a watched socket's own receive queue when it ended: bytes a
+   * program passed to the socket instead of splicing them. Zero when the kernel handled all.
+   */
+  public long unsplicedBytes() {
+    return unsplicedBytes.get();
   }
 
   /** Connections accepted so far. */
@@ -99,7 +102,7 @@ public final class ServerLoop implements AutoCloseable {
           if (key.isAcceptable()) {
             accept();
           } else if (key.isReadable()) {
-            drain(key);
+            onReadable(key);
           }
         }
         selector.selectedKeys().clear();
@@ -124,26 +127,38 @@ public final class ServerLoop implements AutoCloseable {
     }
   }
 
-  private void drain(SelectionKey key) {
+  /**
+   * A watched socket became readable. Spliced data never makes it so; the peer's end-of-stream
+   * does. The state is read from TCP_INFO rather than with {@code read()}: reading a socket in a
+   * sockmap makes the kernel run its data path from this thread, which on Linux 6.18 was seen to
+   * reorder spliced bytes under load (see {@code Sockets.peerClosed}).
+   */
+  private void onReadable(SelectionKey key) {
     SocketChannel connection = (SocketChannel) key.channel();
-    int n;
+    boolean ended;
     try {
-      scratch.clear();
-      n = connection.read(scratch);
-    } catch (IOException e) {
-      n = -1;
+      ended = Sockets.peerClosed(connection);
+    } catch (RuntimeException e) {
+      ended = true; // the socket is broken or already closed
     }
-    if (n > 0) {
-      bytesReadByJava.addAndGet(n);
+    if (!ended) {
       return;
     }
-    if (n < 0) {
-      key.cancel();
-      try {
-        ((Closeable) key.attachment()).close();
-      } catch (IOException e) {
-        System.err.println(thread.getName() + ": " + e);
-      }
+    unsplicedBytes.addAndGet(queuedBytes(connection));
+    key.cancel();
+    try {
+      ((Closeable) key.attachment()).close();
+    } catch (IOException e) {
+      System.err.println(thread.getName() + ": " + e);
+    }
+  }
+
+  /** Bytes waiting in the socket's own receive queue ({@code FIONREAD}), which Java would read. */
+  private static int queuedBytes(SocketChannel connection) {
+    try {
+      return connection.socket().getInputStream().available();
+    } catch (IOException | RuntimeException e) {
+      return 0;
     }
   }
 

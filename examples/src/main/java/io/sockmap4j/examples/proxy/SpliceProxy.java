@@ -123,11 +123,11 @@ public final class SpliceProxy implements AutoCloseable {
   }
 
   /**
-   * Payload bytes Java had to read: those that reached a spliced socket's own queue, plus those
-   * relayed for pairs the kernel refused. Zero when the kernel splices everything.
+   * Payload bytes Java handled: those relayed for pairs the kernel refused to splice, plus those
+   * left in ended sockets' own queues. Zero when the kernel spliced everything.
    */
-  public long bytesReadByJava() {
-    return loop.bytesReadByJava() + relayed.get();
+  public long bytesHandledByJava() {
+    return loop.unsplicedBytes() + relayed.get();
   }
 
   /** Client connections accepted so far. */

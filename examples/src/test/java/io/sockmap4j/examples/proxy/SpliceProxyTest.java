@@ -51,7 +51,8 @@ class SpliceProxyTest {
         clients.shutdownNow();
       }
       assertEquals(connections, proxy.acceptedConnections());
-      assertEquals(0, proxy.bytesReadByJava(), "Java read payload bytes");
+      awaitSplicedPairs(proxy, 0);
+      assertEquals(0, proxy.bytesHandledByJava(), "bytes went through Java");
     }
     KernelCleanup.assertFreed(ids);
   }
@@ -152,13 +153,15 @@ class SpliceProxyTest {
             "got 12345",
             new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
       }
-      assertEquals(0, proxy.bytesReadByJava());
+      awaitSplicedPairs(proxy, 0);
+      assertEquals(0, proxy.bytesHandledByJava());
     }
   }
 
+  /** Waits until exactly {@code pairs} pairs are spliced (0: all closed and out of the map). */
   private static void awaitSplicedPairs(SpliceProxy proxy, int pairs) throws Exception {
     long deadline = System.nanoTime() + 5_000_000_000L;
-    while (proxy.bpf().spliced().keys().size() < 2 * pairs) {
+    while (proxy.bpf().spliced().keys().size() != 2 * pairs) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the proxy never spliced the pair");
       }

@@ -95,6 +95,20 @@ public final class SocketOptions {
   }
 
   /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
+  /** Whether the TCP state shows the peer's FIN or a dead connection. */
+  public static boolean peerClosed(int fd) {
+    switch (tcpState(fd)) {
+      case 6: // TIME_WAIT
+      case 7: // CLOSE
+      case 8: // CLOSE_WAIT
+      case 9: // LAST_ACK
+      case 11: // CLOSING
+        return true;
+      default:
+        return false;
+    }
+  }
+
   public static int tcpState(int fd) {
     return get(fd, IPPROTO_TCP, TCP_INFO, 8, "TCP_INFO").getByte(0) & 0xff;
   }
