@@ -182,6 +182,17 @@ public final class Assembler {
   }
 
   /**
+   * Removes what the emitted code computes without need: redundant copies, reloads of values still
+   * in a register, instructions whose results are never read, jumps to the next instruction or to
+   * another jump, and code that becomes unreachable. Labels move with the code. See {@code
+   * Optimizer} for the passes and why each is safe.
+   */
+  public void optimize() {
+    checkOpen();
+    Optimizer.optimize(code, labels);
+  }
+
+  /**
    * Resolves every jump and returns the program. The assembler cannot be used afterwards, also when
    * linking fails.
    *

@@ -90,6 +90,7 @@ public final class ProgramCompiler {
     if (reporter.errorCount() != before) {
       return Optional.empty();
     }
+    out.assembler().optimize();
     Program program = out.assembler().link();
     List<String> problems = Checker.check(program);
     if (!problems.isEmpty()) {

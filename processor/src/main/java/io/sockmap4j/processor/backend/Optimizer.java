@@ -1,0 +1,359 @@
+package io.sockmap4j.processor.backend;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Machine-level clean-up of what the frontend emits, run before linking while jumps still name
+ * labels. Each pass only removes or rewrites instructions when the result computes the same values
+ * on every path, and only with facts that also hold for the verifier (a copy of a register has the
+ * same verifier type as the original):
+ *
+ * <ol>
+ *   <li>copy propagation inside a basic block: after {@code r6 = r1}, uses of r6 read r1 while
+ *       neither changes, and a copy that re-establishes a known equality ({@code r1 = r6}) is
+ *       deleted;
+ *   <li>store-to-load forwarding inside a basic block: a 64-bit load from a stack slot that still
+ *       holds a register's value becomes a copy of that register;
+ *   <li>dead-code elimination from global register liveness: an instruction without side effects
+ *       whose results are never read is deleted;
+ *   <li>jump clean-up: jumps to the next instruction are deleted, jumps to an unconditional jump
+ *       are threaded to its target, and code that becomes unreachable is deleted (the verifier
+ *       rejects it).
+ * </ol>
+ *
+ * The passes repeat until nothing changes.
+ */
+final class Optimizer {
+  private static final int MAX_ROUNDS = 16;
+
+  private final List<PendingInsn> code;
+  private final List<Label> labels;
+
+  private Optimizer(List<PendingInsn> code, List<Label> labels) {
+    this.code = code;
+    this.labels = labels;
+  }
+
+  /** Optimises {@code code} in place and rebinds {@code labels} to the surviving instructions. */
+  static void optimize(List<PendingInsn> code, List<Label> labels) {
+    Optimizer optimizer = new Optimizer(code, labels);
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      boolean changed = optimizer.propagateCopies();
+      changed |= optimizer.forwardStores();
+      changed |= optimizer.eliminateDeadCode();
+      changed |= optimizer.cleanUpJumps();
+      if (!changed) {
+        return;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ copy propagation
+
+  /**
+   * Copy propagation over the whole program: a forward "available copies" analysis (a copy holds at
+   * a block's start only if it holds at the end of every predecessor), then one rewriting pass.
+   */
+  private boolean propagateCopies() {
+    ControlGraph graph = ControlGraph.of(code);
+    int blocks = graph.blockCount();
+    List<Map<Register, Register>> in = new ArrayList<>();
+    List<Map<Register, Register>> out = new ArrayList<>();
+    for (int b = 0; b < blocks; b++) {
+      in.add(null); // null: not reached yet ("every copy holds")
+      out.add(null);
+    }
+    if (blocks > 0) {
+      in.set(0, new HashMap<>());
+    }
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (int b = 0; b < blocks; b++) {
+        if (in.get(b) == null) {
+          continue;
+        }
+        Map<Register, Register> state = new HashMap<>(in.get(b));
+        for (int i = graph.start(b); i < graph.end(b); i++) {
+          step(state, code.get(i).insn());
+        }
+        if (state.equals(out.get(b))) {
+          continue;
+        }
+        out.set(b, state);
+        changed = true;
+        for (int s : graph.successors(b)) {
+          Map<Register, Register> merged =
+              in.get(s) == null ? new HashMap<>(state) : intersect(in.get(s), state);
+          in.set(s, merged);
+        }
+      }
+    }
+    boolean rewritten = false;
+    List<Integer> redundant = new ArrayList<>();
+    for (int b = 0; b < blocks; b++) {
+      Map<Register, Register> state =
+          in.get(b) == null ? new HashMap<>() : new HashMap<>(in.get(b));
+      for (int i = graph.start(b); i < graph.end(b); i++) {
+        PendingInsn p = code.get(i);
+        Insn insn = step(state, p.insn());
+        if (insn == null) {
+          redundant.add(i);
+        } else if (!insn.equals(p.insn())) {
+          code.set(i, new PendingInsn(insn, p.target(), p.pos(), p.mapName()));
+          rewritten = true;
+        }
+      }
+    }
+    removeAll(redundant);
+    return rewritten || !redundant.isEmpty();
+  }
+
+  /**
+   * Applies one instruction to the copies that hold: returns it with copied registers substituted
+   * in its uses, or null when it only re-establishes a copy that already holds.
+   */
+  private static Insn step(Map<Register, Register> copyOf, Insn original) {
+    Insn insn = substituteUses(original, copyOf);
+    if (isCopy(insn)) {
+      Register dst = insn.dst();
+      Register src = insn.src();
+      if (dst == src || copyOf.get(dst) == src || copyOf.get(src) == dst) {
+        return null;
+      }
+    }
+    for (Register def : Effects.defs(insn)) {
+      copyOf.remove(def);
+      copyOf.values().removeIf(v -> v == def);
+    }
+    if (isCopy(insn)) {
+      copyOf.put(insn.dst(), insn.src());
+    }
+    return insn;
+  }
+
+  private static Map<Register, Register> intersect(
+      Map<Register, Register> a, Map<Register, Register> b) {
+    Map<Register, Register> both = new HashMap<>();
+    a.forEach(
+        (k, v) -> {
+          if (b.get(k) == v) {
+            both.put(k, v);
+          }
+        });
+    return both;
+  }
+
+  /** A 64-bit register move: the only instruction after which two registers are equal. */
+  static boolean isCopy(Insn insn) {
+    return insn.opcode() == Opcode.alu(Width.W64, AluOp.MOV, true);
+  }
+
+  /** Rewrites the registers an instruction only reads with the registers they copy. */
+  private static Insn substituteUses(Insn insn, Map<Register, Register> copyOf) {
+    if (copyOf.isEmpty()) {
+      return insn;
+    }
+    Register dst = insn.dst();
+    Register src = insn.src();
+    switch (insn.kind()) {
+      case ALU_REG:
+        src = copyOf.getOrDefault(src, src);
+        break;
+      case LOAD:
+        src = copyOf.getOrDefault(src, src);
+        break;
+      case STORE:
+        dst = copyOf.getOrDefault(dst, dst);
+        src = copyOf.getOrDefault(src, src);
+        break;
+      case STORE_IMM:
+        dst = copyOf.getOrDefault(dst, dst);
+        break;
+      case JUMP_REG:
+        dst = copyOf.getOrDefault(dst, dst);
+        src = copyOf.getOrDefault(src, src);
+        break;
+      case JUMP_IMM:
+        dst = copyOf.getOrDefault(dst, dst);
+        break;
+      default:
+        return insn;
+    }
+    if (dst == insn.dst() && src == insn.src()) {
+      return insn;
+    }
+    return new Insn(insn.opcode(), dst, src, insn.off(), insn.imm());
+  }
+
+  // ------------------------------------------------------------------ store-to-load forwarding
+
+  private boolean forwardStores() {
+    boolean changed = false;
+    Map<Integer, Register> slotHolds = new HashMap<>();
+    boolean[] starts = blockStarts();
+    int storeDw = Opcode.store(Size.DW);
+    int loadDw = Opcode.load(Size.DW);
+    for (int i = 0; i < code.size(); i++) {
+      if (starts[i]) {
+        slotHolds.clear();
+      }
+      PendingInsn p = code.get(i);
+      Insn insn = p.insn();
+      InsnKind kind = insn.kind();
+      if (insn.opcode() == loadDw && insn.src() == Register.R10) {
+        Register held = slotHolds.get((int) insn.off());
+        if (held != null) {
+          Insn copy =
+              new Insn(Opcode.alu(Width.W64, AluOp.MOV, true), insn.dst(), held, (short) 0, 0);
+          code.set(i, new PendingInsn(copy, null, p.pos(), null));
+          insn = copy;
+          kind = copy.kind();
+          changed = true;
+        }
+      }
+      if (kind == InsnKind.STORE || kind == InsnKind.STORE_IMM) {
+        if (insn.dst() != Register.R10) {
+          slotHolds.clear(); // a store through a pointer may alias the stack
+        } else {
+          int size = Size.ofOpcode(insn.opcode()).bytes();
+          int off = insn.off();
+          slotHolds.keySet().removeIf(slot -> slot < off + size && off < slot + 8);
+          if (insn.opcode() == storeDw) {
+            slotHolds.put(off, insn.src());
+          }
+        }
+      } else if (kind == InsnKind.CALL) {
+        slotHolds.clear(); // helpers may write the stack through pointer arguments
+      }
+      for (Register def : Effects.defs(insn)) {
+        slotHolds.values().removeIf(r -> r == def);
+      }
+    }
+    return changed;
+  }
+
+  // ------------------------------------------------------------------ dead code
+
+  private boolean eliminateDeadCode() {
+    ControlGraph graph = ControlGraph.of(code);
+    int[] liveOut = graph.liveOut();
+    List<Integer> dead = new ArrayList<>();
+    for (int block = 0; block < graph.blockCount(); block++) {
+      int live = liveOut[block];
+      for (int i = graph.end(block) - 1; i >= graph.start(block); i--) {
+        Insn insn = code.get(i).insn();
+        int defs = Effects.defMask(insn);
+        if (!Effects.hasSideEffects(insn) && defs != 0 && (defs & live) == 0) {
+          dead.add(i);
+          continue;
+        }
+        live = (live & ~defs) | Effects.useMask(insn);
+      }
+    }
+    removeAll(dead);
+    return !dead.isEmpty();
+  }
+
+  // ------------------------------------------------------------------ jumps
+
+  private boolean cleanUpJumps() {
+    boolean changed = threadJumps();
+    List<Integer> useless = new ArrayList<>();
+    for (int i = 0; i < code.size(); i++) {
+      PendingInsn p = code.get(i);
+      if (p.target() != null && p.insn().kind().isJump() && targetIndex(p.target()) == i + 1) {
+        useless.add(i);
+      }
+    }
+    removeAll(useless);
+    changed |= !useless.isEmpty();
+    List<Integer> unreachable = ControlGraph.of(code).unreachableInstructions();
+    removeAll(unreachable);
+    return changed || !unreachable.isEmpty();
+  }
+
+  /** Retargets jumps whose target is an unconditional jump. */
+  private boolean threadJumps() {
+    boolean changed = false;
+    for (int i = 0; i < code.size(); i++) {
+      PendingInsn p = code.get(i);
+      if (p.target() == null) {
+        continue;
+      }
+      Label target = p.target();
+      for (int hops = 0; hops < code.size(); hops++) {
+        int at = targetIndex(target);
+        if (at >= code.size() || code.get(at).insn().kind() != InsnKind.JA) {
+          break;
+        }
+        Label next = code.get(at).target();
+        if (next == target || next == p.target() && hops > 0) {
+          break;
+        }
+        target = next;
+      }
+      if (target != p.target()) {
+        code.set(i, new PendingInsn(p.insn(), target, p.pos(), p.mapName()));
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private int targetIndex(Label label) {
+    return label.index();
+  }
+
+  // ------------------------------------------------------------------ editing
+
+  private boolean[] blockStarts() {
+    boolean[] starts = new boolean[code.size() + 1];
+    starts[0] = true;
+    for (Label label : labels) {
+      if (label.isBound()) {
+        starts[Math.min(label.index(), code.size())] = true;
+      }
+    }
+    for (int i = 0; i < code.size(); i++) {
+      InsnKind kind = code.get(i).insn().kind();
+      if (kind.isJump() || kind == InsnKind.EXIT) {
+        starts[i + 1] = true;
+      }
+    }
+    return starts;
+  }
+
+  /**
+   * Deletes the instructions at {@code indexes} and moves every label to the first surviving
+   * instruction at or after its old position.
+   */
+  private void removeAll(List<Integer> indexes) {
+    if (indexes.isEmpty()) {
+      return;
+    }
+    boolean[] remove = new boolean[code.size()];
+    for (int i : indexes) {
+      remove[i] = true;
+    }
+    int[] newIndex = new int[code.size() + 1];
+    List<PendingInsn> kept = new ArrayList<>(code.size());
+    for (int i = 0; i < code.size(); i++) {
+      newIndex[i] = kept.size();
+      if (!remove[i]) {
+        kept.add(code.get(i));
+      }
+    }
+    newIndex[code.size()] = kept.size();
+    for (Label label : labels) {
+      if (label.isBound()) {
+        label.bindTo(newIndex[Math.min(label.index(), code.size())]);
+      }
+    }
+    code.clear();
+    code.addAll(kept);
+  }
+}

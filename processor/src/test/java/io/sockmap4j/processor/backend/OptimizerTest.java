@@ -1,0 +1,153 @@
+package io.sockmap4j.processor.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each pass of the optimiser, on small programs, with the code it must keep. */
+class OptimizerTest {
+
+  private static List<String> optimized(Assembler asm) {
+    asm.optimize();
+    Program program = asm.link();
+    assertTrue(Checker.check(program).isEmpty(), () -> Checker.check(program).toString());
+    return program.instructions().stream().map(OptimizerTest::text).toList();
+  }
+
+  private static String text(Insn insn) {
+    Program one = Program.of(List.of(insn), List.of(), List.of());
+    String listing = Printer.print(one).strip();
+    // Printed alone, a jump's absolute target means nothing: keep the relative offset only.
+    return listing.substring(listing.indexOf(':') + 1).replaceAll(" <-?\\d+>$", "").strip();
+  }
+
+  @Test
+  void aContextCopyThatNothingClobbersIsReplacedByTheOriginal() {
+    Assembler asm = new Assembler();
+    asm.mov(Width.W64, Register.R6, Register.R1);
+    asm.load(Size.W, Register.R0, Register.R6, 0);
+    asm.exit();
+    assertEquals(List.of("r0 = *(u32 *)(r1 +0)", "exit"), optimized(asm));
+  }
+
+  @Test
+  void aCopyBackIntoTheOriginalIsRedundantUntilAHelperClobbersIt() {
+    Assembler asm = new Assembler();
+    asm.mov(Width.W64, Register.R6, Register.R1);
+    asm.mov(Width.W64, Register.R1, Register.R6); // redundant
+    asm.call(Helper.GET_SOCKET_COOKIE);
+    asm.mov(Width.W64, Register.R1, Register.R6); // needed: the call clobbered r1
+    asm.call(Helper.GET_SOCKET_COOKIE);
+    asm.exit();
+    assertEquals(
+        List.of(
+            "r6 = r1",
+            "call bpf_get_socket_cookie#46",
+            "r1 = r6",
+            "call bpf_get_socket_cookie#46",
+            "exit"),
+        optimized(asm));
+  }
+
+  @Test
+  void aHelperResultIsStoredWithoutADetourThroughATemporary() {
+    Assembler asm = new Assembler();
+    asm.call(Helper.GET_PRANDOM_U32);
+    asm.mov(Width.W64, Register.R7, Register.R0);
+    asm.store(Size.DW, Register.R10, -8, Register.R7);
+    asm.movImm(Width.W32, Register.R0, 1);
+    asm.exit();
+    assertEquals(
+        List.of("call bpf_get_prandom_u32#7", "*(u64 *)(r10 -8) = r0", "w0 = 1", "exit"),
+        optimized(asm));
+  }
+
+  @Test
+  void aReloadOfAValueStillInARegisterBecomesTheRegister() {
+    Assembler asm = new Assembler();
+    asm.movImm(Width.W64, Register.R7, 5);
+    asm.store(Size.DW, Register.R10, -8, Register.R7);
+    asm.load(Size.DW, Register.R0, Register.R10, -8);
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertTrue(code.stream().noneMatch(l -> l.startsWith("r0 = *(u64")), code::toString);
+    assertEquals("exit", code.get(code.size() - 1));
+  }
+
+  @Test
+  void aReloadAfterAHelperCallStays() {
+    Assembler asm = new Assembler();
+    asm.movImm(Width.W64, Register.R7, 5);
+    asm.store(Size.DW, Register.R10, -8, Register.R7);
+    asm.call(Helper.KTIME_GET_NS); // helpers may write the stack through pointer arguments
+    asm.load(Size.DW, Register.R0, Register.R10, -8);
+    asm.exit();
+    assertTrue(optimized(asm).contains("r0 = *(u64 *)(r10 -8)"));
+  }
+
+  @Test
+  void unusedResultsGoButStoresCallsAndTheReturnValueStay() {
+    Assembler asm = new Assembler();
+    asm.movImm(Width.W64, Register.R8, 42); // never read
+    asm.storeImm(Size.DW, Register.R10, -8, 7); // a store: kept
+    asm.call(Helper.KTIME_GET_NS); // a call: kept, although r0 is overwritten
+    asm.movImm(Width.W32, Register.R0, 1);
+    asm.exit();
+    assertEquals(
+        List.of("*(u64 *)(r10 -8) = 7", "call bpf_ktime_get_ns#5", "w0 = 1", "exit"),
+        optimized(asm));
+  }
+
+  @Test
+  void aValueUsedAroundALoopStaysLive() {
+    Assembler asm = new Assembler();
+    Label loop = asm.newLabel("loop");
+    asm.movImm(Width.W64, Register.R7, 0);
+    asm.bind(loop);
+    asm.aluImm(Width.W64, AluOp.ADD, Register.R7, 1);
+    asm.jumpIfImm(Width.W64, JumpOp.JLT, Register.R7, 10, loop);
+    asm.mov(Width.W64, Register.R0, Register.R7);
+    asm.exit();
+    assertEquals(
+        List.of("r7 = 0", "r7 += 1", "if r7 < 10 goto -2", "r0 = r7", "exit"), optimized(asm));
+  }
+
+  @Test
+  void copiesThatDifferOnTwoPathsAreNotPropagatedPastTheJoin() {
+    Assembler asm = new Assembler();
+    Label other = asm.newLabel("other");
+    Label join = asm.newLabel("join");
+    asm.load(Size.W, Register.R2, Register.R1, 0);
+    asm.jumpIfImm(Width.W32, JumpOp.JEQ, Register.R2, 0, other);
+    asm.mov(Width.W64, Register.R7, Register.R1);
+    asm.jump(join);
+    asm.bind(other);
+    asm.mov(Width.W64, Register.R7, Register.R2);
+    asm.bind(join);
+    asm.mov(Width.W64, Register.R0, Register.R7); // r7 is r1 on one path, r2 on the other
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertEquals("r0 = r7", code.get(code.size() - 2), code::toString);
+  }
+
+  @Test
+  void jumpsToJumpsAreThreadedAndTheLeftoversRemoved() {
+    Assembler asm = new Assembler();
+    Label first = asm.newLabel("first");
+    Label second = asm.newLabel("second");
+    asm.load(Size.W, Register.R2, Register.R1, 0);
+    asm.jumpIfImm(Width.W32, JumpOp.JEQ, Register.R2, 0, first);
+    asm.movImm(Width.W32, Register.R0, 1);
+    asm.exit();
+    asm.bind(first);
+    asm.jump(second);
+    asm.bind(second);
+    asm.movImm(Width.W32, Register.R0, 0);
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertTrue(code.stream().noneMatch(l -> l.startsWith("goto")), code::toString);
+    assertEquals(6, code.size(), code::toString);
+  }
+}
