@@ -18,6 +18,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -480,12 +482,18 @@ class LanguageLoadTest {
     assertTrue(verdict.stream().noneMatch(l -> l.contains("goto +0")), listing);
     // A constant ternary is folded to one move; a ternary with a constant condition keeps one arm.
     List<String> constantPick = instructionTexts(statement(verdict, "int constantPick"));
-    assertEquals(2, constantPick.size(), constantPick::toString);
-    assertEquals("w7 = 1", constantPick.get(0));
+    // (one move; its store disappears when the optimiser keeps the local in a register)
+    assertEquals("w7 = 1", constantPick.get(0), constantPick::toString);
+    assertTrue(constantPick.size() <= 2, constantPick::toString);
+    assertTrue(constantPick.stream().noneMatch(l -> l.contains("goto")), constantPick::toString);
     List<String> livePick = instructionTexts(statement(verdict, "int livePick"));
     assertTrue(livePick.stream().noneMatch(l -> l.contains("goto")), livePick::toString);
-    assertTrue(livePick.stream().anyMatch(l -> l.contains("*(u32 *)(r6 +0)")), livePick::toString);
-    assertTrue(livePick.stream().noneMatch(l -> l.contains("(r6 +88)")), livePick::toString);
+    // The context is r6 or, where nothing clobbers it, r1 itself.
+    assertTrue(
+        livePick.stream().anyMatch(l -> l.matches(".*\\*\\(u32 \\*\\)\\(r[16] \\+0\\).*")),
+        livePick::toString);
+    assertTrue(
+        livePick.stream().noneMatch(l -> l.matches(".*\\(r[16] \\+88\\).*")), livePick::toString);
   }
 
   @Test
@@ -514,14 +522,27 @@ class LanguageLoadTest {
   void paddedRecordKeysAreZeroedBeforeTheComponentsAreStored() {
     List<String> padded = program(listing(compile(KEYS), "Keys"), "padded");
 
-    List<String> build = instructionTexts(statement(padded, "Padded key ="));
-    // sizeof(Padded) = 24: three zeroing stores, then a at +0 (u8), b at +8 (u64), c at +16 (u16).
+    // The key handed to the helper: sizeof(Padded) = 24, so three zeroing stores at base, base+8,
+    // base+16, then a at +0 (u8), b at +8 (u64), c at +16 (u16). (The local 'key' is never handed
+    // to a helper, so the optimiser may keep its fields in registers.)
+    List<String> build = instructionTexts(statement(padded, "return byPadded.redirect(msg, new"));
+    Matcher first = Pattern.compile("\\*\\(u64 \\*\\)\\(r10 (-\\d+)\\) = 0").matcher(build.get(0));
+    assertTrue(first.matches(), build::toString);
+    int base = Integer.parseInt(first.group(1));
     assertEquals(
-        List.of("*(u64 *)(r10 -24) = 0", "*(u64 *)(r10 -16) = 0", "*(u64 *)(r10 -8) = 0"),
+        List.of(
+            "*(u64 *)(r10 " + base + ") = 0",
+            "*(u64 *)(r10 " + (base + 8) + ") = 0",
+            "*(u64 *)(r10 " + (base + 16) + ") = 0"),
         build.subList(0, 3));
-    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u8 *)(r10 -24) =")), build::toString);
-    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u64 *)(r10 -16) =")), build::toString);
-    assertTrue(build.stream().anyMatch(l -> l.startsWith("*(u16 *)(r10 -8) =")), build::toString);
+    assertTrue(
+        build.stream().anyMatch(l -> l.startsWith("*(u8 *)(r10 " + base + ") =")), build::toString);
+    assertTrue(
+        build.stream().anyMatch(l -> l.startsWith("*(u64 *)(r10 " + (base + 8) + ") =")),
+        build::toString);
+    assertTrue(
+        build.stream().anyMatch(l -> l.startsWith("*(u16 *)(r10 " + (base + 16) + ") =")),
+        build::toString);
   }
 
   // ------------------------------------------------------------------------------ helpers

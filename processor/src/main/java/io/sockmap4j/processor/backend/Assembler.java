@@ -32,6 +32,7 @@ import java.util.Objects;
 public final class Assembler {
   private final List<PendingInsn> code = new ArrayList<>();
   private final List<Label> labels = new ArrayList<>();
+  private final List<StackRange> escapes = new ArrayList<>();
   private SourcePos pos;
   private boolean linked;
 
@@ -176,6 +177,18 @@ public final class Assembler {
     emit(new Insn(Opcode.EXIT, Register.R0, Register.R0, (short) 0, 0));
   }
 
+  /**
+   * {@code dst = r10 + off}: the address of a stack object of {@code size} bytes, to hand to a
+   * helper. Taking addresses this way (rather than copying r10 by hand) tells the optimiser which
+   * stack bytes a helper may read or write; a program that copies r10 otherwise gets no stack-slot
+   * optimisation.
+   */
+  public void addressOf(Register dst, int off, int size) {
+    escapes.add(new StackRange(off, size));
+    mov(Width.W64, dst, Register.R10);
+    aluImm(Width.W64, AluOp.ADD, dst, off);
+  }
+
   /** The number of logical instructions emitted so far ({@code ld_imm64} counts once). */
   public int position() {
     return code.size();
@@ -189,7 +202,7 @@ public final class Assembler {
    */
   public void optimize() {
     checkOpen();
-    Optimizer.optimize(code, labels);
+    Optimizer.optimize(code, labels, escapes);
   }
 
   /**

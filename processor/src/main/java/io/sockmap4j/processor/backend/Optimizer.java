@@ -12,9 +12,10 @@ import java.util.Map;
  * same verifier type as the original):
  *
  * <ol>
- *   <li>copy propagation inside a basic block: after {@code r6 = r1}, uses of r6 read r1 while
- *       neither changes, and a copy that re-establishes a known equality ({@code r1 = r6}) is
- *       deleted;
+ *   <li>slot promotion ({@link SlotPromotion}): a stack slot used only as a 64-bit variable moves
+ *       into a register the program does not use;
+ *   <li>copy propagation: after {@code r6 = r1}, uses of r6 read r1 while neither changes, and a
+ *       copy that re-establishes a known equality ({@code r1 = r6}) is deleted;
  *   <li>store-to-load forwarding inside a basic block: a 64-bit load from a stack slot that still
  *       holds a register's value becomes a copy of that register;
  *   <li>dead-code elimination from global register liveness: an instruction without side effects
@@ -31,17 +32,25 @@ final class Optimizer {
 
   private final List<PendingInsn> code;
   private final List<Label> labels;
+  private final List<StackRange> escapes;
 
-  private Optimizer(List<PendingInsn> code, List<Label> labels) {
+  private Optimizer(List<PendingInsn> code, List<Label> labels, List<StackRange> escapes) {
     this.code = code;
     this.labels = labels;
+    this.escapes = escapes;
   }
 
-  /** Optimises {@code code} in place and rebinds {@code labels} to the surviving instructions. */
-  static void optimize(List<PendingInsn> code, List<Label> labels) {
-    Optimizer optimizer = new Optimizer(code, labels);
+  /**
+   * Optimises {@code code} in place and rebinds {@code labels} to the surviving instructions.
+   *
+   * @param escapes the stack ranges whose address the code hands out (see {@link
+   *     Assembler#addressOf})
+   */
+  static void optimize(List<PendingInsn> code, List<Label> labels, List<StackRange> escapes) {
+    Optimizer optimizer = new Optimizer(code, labels, escapes);
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      boolean changed = optimizer.propagateCopies();
+      boolean changed = new SlotPromotion(code, escapes).run();
+      changed |= optimizer.propagateCopies();
       changed |= optimizer.forwardStores();
       changed |= optimizer.eliminateDeadCode();
       changed |= optimizer.cleanUpJumps();

@@ -57,10 +57,17 @@ class OptimizerTest {
     asm.call(Helper.GET_PRANDOM_U32);
     asm.mov(Width.W64, Register.R7, Register.R0);
     asm.store(Size.DW, Register.R10, -8, Register.R7);
-    asm.movImm(Width.W32, Register.R0, 1);
+    asm.addressOf(Register.R2, -8, 8); // the slot is handed to a helper: it stays a stack slot
+    asm.call(Helper.MAP_LOOKUP_ELEM);
     asm.exit();
     assertEquals(
-        List.of("call bpf_get_prandom_u32#7", "*(u64 *)(r10 -8) = r0", "w0 = 1", "exit"),
+        List.of(
+            "call bpf_get_prandom_u32#7",
+            "*(u64 *)(r10 -8) = r0",
+            "r2 = r10",
+            "r2 += -8",
+            "call bpf_map_lookup_elem#1",
+            "exit"),
         optimized(asm));
   }
 
@@ -81,7 +88,8 @@ class OptimizerTest {
     Assembler asm = new Assembler();
     asm.movImm(Width.W64, Register.R7, 5);
     asm.store(Size.DW, Register.R10, -8, Register.R7);
-    asm.call(Helper.KTIME_GET_NS); // helpers may write the stack through pointer arguments
+    asm.addressOf(Register.R3, -8, 8);
+    asm.call(Helper.SKB_LOAD_BYTES); // helpers may write the stack through pointer arguments
     asm.load(Size.DW, Register.R0, Register.R10, -8);
     asm.exit();
     assertTrue(optimized(asm).contains("r0 = *(u64 *)(r10 -8)"));
@@ -91,13 +99,58 @@ class OptimizerTest {
   void unusedResultsGoButStoresCallsAndTheReturnValueStay() {
     Assembler asm = new Assembler();
     asm.movImm(Width.W64, Register.R8, 42); // never read
-    asm.storeImm(Size.DW, Register.R10, -8, 7); // a store: kept
-    asm.call(Helper.KTIME_GET_NS); // a call: kept, although r0 is overwritten
+    asm.storeImm(Size.DW, Register.R10, -8, 7); // a store a helper can see: kept
+    asm.addressOf(Register.R2, -8, 8);
+    asm.call(Helper.MAP_LOOKUP_ELEM); // a call: kept, although r0 is overwritten
     asm.movImm(Width.W32, Register.R0, 1);
     asm.exit();
     assertEquals(
-        List.of("*(u64 *)(r10 -8) = 7", "call bpf_ktime_get_ns#5", "w0 = 1", "exit"),
+        List.of(
+            "*(u64 *)(r10 -8) = 7",
+            "r2 = r10",
+            "r2 += -8",
+            "call bpf_map_lookup_elem#1",
+            "w0 = 1",
+            "exit"),
         optimized(asm));
+  }
+
+  @Test
+  void aLocalThatNoHelperSeesLivesInAFreeRegister() {
+    Assembler asm = new Assembler();
+    asm.load(Size.W, Register.R7, Register.R1, 0);
+    asm.store(Size.DW, Register.R10, -8, Register.R7); // int x = skb.len();
+    asm.call(Helper.KTIME_GET_NS); // r0-r5 are clobbered, r6-r9 are not
+    asm.load(Size.DW, Register.R0, Register.R10, -8); // return x;
+    asm.exit();
+    assertEquals(
+        List.of("r7 = *(u32 *)(r1 +0)", "call bpf_ktime_get_ns#5", "r0 = r7", "exit"),
+        optimized(asm));
+  }
+
+  @Test
+  void noSlotIsPromotedWhenR10IsCopiedByHand() {
+    Assembler asm = new Assembler();
+    asm.load(Size.W, Register.R7, Register.R1, 0);
+    asm.store(Size.DW, Register.R10, -8, Register.R7);
+    asm.mov(Width.W64, Register.R2, Register.R10); // an address the optimiser knows nothing of
+    asm.aluImm(Width.W64, AluOp.ADD, Register.R2, -8);
+    asm.call(Helper.MAP_LOOKUP_ELEM);
+    asm.load(Size.DW, Register.R0, Register.R10, -8);
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertTrue(code.contains("*(u64 *)(r10 -8) = r7"), code::toString);
+    assertTrue(code.contains("r0 = *(u64 *)(r10 -8)"), code::toString);
+  }
+
+  @Test
+  void aSlotReadInPiecesStaysOnTheStack() {
+    Assembler asm = new Assembler();
+    asm.load(Size.W, Register.R7, Register.R1, 0);
+    asm.store(Size.DW, Register.R10, -8, Register.R7);
+    asm.load(Size.W, Register.R0, Register.R10, -8); // a 4-byte read of an 8-byte slot
+    asm.exit();
+    assertTrue(optimized(asm).contains("r0 = *(u32 *)(r10 -8)"));
   }
 
   @Test
