@@ -202,7 +202,7 @@ public final class Assembler {
    */
   public void optimize() {
     checkOpen();
-    Optimizer.optimize(code, labels, escapes);
+    Optimizer.optimize(code, labels, escapes, () -> newLabel("tail"));
   }
 
   /**

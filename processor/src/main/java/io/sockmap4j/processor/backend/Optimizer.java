@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Machine-level clean-up of what the frontend emits, run before linking while jumps still name
@@ -12,8 +13,8 @@ import java.util.Map;
  * same verifier type as the original):
  *
  * <ol>
- *   <li>slot promotion ({@link SlotPromotion}): a stack slot used only as a 64-bit variable moves
- *       into a register the program does not use;
+ *   <li>slot promotion ({@link SlotPromotion}): dead stores to stack variables no helper sees are
+ *       deleted, and such variables move into registers they do not interfere with;
  *   <li>copy propagation: after {@code r6 = r1}, uses of r6 read r1 while neither changes, and a
  *       copy that re-establishes a known equality ({@code r1 = r6}) is deleted;
  *   <li>store-to-load forwarding inside a basic block: a 64-bit load from a stack slot that still
@@ -33,11 +34,17 @@ final class Optimizer {
   private final List<PendingInsn> code;
   private final List<Label> labels;
   private final List<StackRange> escapes;
+  private final Supplier<Label> newLabel;
 
-  private Optimizer(List<PendingInsn> code, List<Label> labels, List<StackRange> escapes) {
+  private Optimizer(
+      List<PendingInsn> code,
+      List<Label> labels,
+      List<StackRange> escapes,
+      Supplier<Label> newLabel) {
     this.code = code;
     this.labels = labels;
     this.escapes = escapes;
+    this.newLabel = newLabel;
   }
 
   /**
@@ -46,14 +53,23 @@ final class Optimizer {
    * @param escapes the stack ranges whose address the code hands out (see {@link
    *     Assembler#addressOf})
    */
-  static void optimize(List<PendingInsn> code, List<Label> labels, List<StackRange> escapes) {
-    Optimizer optimizer = new Optimizer(code, labels, escapes);
+  static void optimize(
+      List<PendingInsn> code,
+      List<Label> labels,
+      List<StackRange> escapes,
+      Supplier<Label> newLabel) {
+    Optimizer optimizer = new Optimizer(code, labels, escapes, newLabel);
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      boolean changed = new SlotPromotion(code, escapes).run();
+      boolean changed = new SlotPromotion(code, escapes, optimizer::removeAll).run();
       changed |= optimizer.propagateCopies();
+      changed |= optimizer.coalesce();
       changed |= optimizer.forwardStores();
       changed |= optimizer.eliminateDeadCode();
+      changed |= optimizer.dropExtensionsBeforeNarrowStores();
       changed |= optimizer.cleanUpJumps();
+      if (!changed) {
+        changed = new TailMerge(code, labels, newLabel).run();
+      }
       if (!changed) {
         return;
       }
@@ -198,6 +214,119 @@ final class Optimizer {
     return new Insn(insn.opcode(), dst, src, insn.off(), insn.imm());
   }
 
+  // ------------------------------------------------------------------ coalescing
+
+  /**
+   * Computes values straight into the register they are copied to: for {@code rD = rS} where rS
+   * dies, the chain computing rS inside the block (from its defining move, load or constant through
+   * in-place operations) is renamed to rD, if nothing in between touches rD. {@code r7 = *(u32
+   * *)(r1 +88); r6 = r7} becomes {@code r6 = *(u32 *)(r1 +88)}.
+   */
+  private boolean coalesce() {
+    boolean changed = false;
+    boolean again = true;
+    while (again) {
+      again = false;
+      Liveness live = Liveness.of(code, Map.of());
+      ControlGraph graph = ControlGraph.of(code);
+      for (int b = 0; b < graph.blockCount() && !again; b++) {
+        for (int m = graph.start(b); m < graph.end(b) && !again; m++) {
+          again = coalesceAt(m, graph.start(b), live);
+        }
+      }
+      changed |= again;
+    }
+    return changed;
+  }
+
+  private boolean coalesceAt(int m, int blockStart, Liveness live) {
+    Insn copy = code.get(m).insn();
+    if (!isCopy(copy) || copy.src() == Register.R10 || copy.dst() == copy.src()) {
+      return false;
+    }
+    Register dst = copy.dst();
+    Register src = copy.src();
+    int srcBit = 1 << src.number();
+    int dstBit = 1 << dst.number();
+    if ((live.registersAfter(m) & srcBit) != 0) {
+      return false;
+    }
+    int def = -1;
+    for (int k = m - 1; k >= blockStart; k--) {
+      Insn insn = code.get(k).insn();
+      boolean writesSrc = (Effects.defMask(insn) & srcBit) != 0;
+      if (writesSrc && definesFromScratch(insn)) {
+        def = k;
+        break;
+      }
+      if (((Effects.useMask(insn) | Effects.defMask(insn)) & dstBit) != 0 || insn.dst() == dst) {
+        return false;
+      }
+      if (writesSrc && insn.dst() != src) {
+        return false; // written as a side effect (a call): not a chain we can rename
+      }
+    }
+    if (def < 0) {
+      return false;
+    }
+    for (int k = def; k < m; k++) {
+      PendingInsn p = code.get(k);
+      Insn renamed = rename(p.insn(), src, dst, k != def);
+      code.set(k, new PendingInsn(renamed, p.target(), p.pos(), p.mapName()));
+    }
+    removeAll(List.of(m));
+    return true;
+  }
+
+  /**
+   * Renames register {@code from} to {@code to} where the instruction really has a register
+   * operand: immediate forms keep a placeholder in src, and ld_imm64 uses src for its pseudo flag.
+   * With {@code renameReads} false only the destination is renamed (the defining instruction still
+   * reads the old value).
+   */
+  private static Insn rename(Insn insn, Register from, Register to, boolean renameReads) {
+    boolean dstIsRegister;
+    boolean srcIsRegister;
+    switch (insn.kind()) {
+      case ALU_REG:
+      case LOAD:
+      case STORE:
+      case JUMP_REG:
+        dstIsRegister = true;
+        srcIsRegister = true;
+        break;
+      case ALU_IMM:
+      case NEG:
+      case BYTE_SWAP:
+      case LD_IMM64:
+      case STORE_IMM:
+      case JUMP_IMM:
+        dstIsRegister = true;
+        srcIsRegister = false;
+        break;
+      default:
+        return insn;
+    }
+    Register dst = dstIsRegister && insn.dst() == from ? to : insn.dst();
+    Register src = srcIsRegister && renameReads && insn.src() == from ? to : insn.src();
+    return new Insn(insn.opcode(), dst, src, insn.off(), insn.imm());
+  }
+
+  /** Instructions whose result does not depend on their destination's old value. */
+  private static boolean definesFromScratch(Insn insn) {
+    switch (insn.kind()) {
+      case LOAD:
+      case LD_IMM64:
+        return true;
+      case ALU_REG:
+        return Opcode.op(insn.opcode()) == AluOp.MOV.code() && insn.src() != insn.dst();
+      case ALU_IMM:
+        return Opcode.op(insn.opcode()) == AluOp.MOV.code();
+      default:
+        return false;
+    }
+  }
+
   // ------------------------------------------------------------------ store-to-load forwarding
 
   private boolean forwardStores() {
@@ -265,6 +394,62 @@ final class Optimizer {
     }
     removeAll(dead);
     return !dead.isEmpty();
+  }
+
+  // ------------------------------------------------------------------ narrow stores
+
+  /**
+   * {@code w7 <<= 16; w7 s>>= 16; *(u16 *)(r10 -8) = r7}: the extension only changes bits the
+   * 16-bit store drops, so when r7 is not read afterwards both shifts go. Also {@code w7 &= mask}
+   * keeping at least the stored bits.
+   */
+  private boolean dropExtensionsBeforeNarrowStores() {
+    Liveness live = Liveness.of(code, Map.of());
+    boolean[] starts = blockStarts();
+    List<Integer> dead = new ArrayList<>();
+    for (int i = 0; i < code.size(); i++) {
+      Insn store = code.get(i).insn();
+      if (store.kind() != InsnKind.STORE) {
+        continue;
+      }
+      int bits = Size.ofOpcode(store.opcode()).bytes() * 8;
+      Register r = store.src();
+      if (bits == 64 || r == store.dst() || (live.registersAfter(i) & (1 << r.number())) != 0) {
+        continue;
+      }
+      List<Integer> extension = extensionFeeding(i, r, bits, starts);
+      dead.addAll(extension);
+    }
+    removeAll(dead);
+    return !dead.isEmpty();
+  }
+
+  /** Indexes of the extension instructions right before {@code store} that only it reads. */
+  private List<Integer> extensionFeeding(int store, Register r, int bits, boolean[] starts) {
+    int shift = Opcode.alu(Width.W32, AluOp.ARSH, false);
+    int left = Opcode.alu(Width.W32, AluOp.LSH, false);
+    int and = Opcode.alu(Width.W32, AluOp.AND, false);
+    int k = store - 1;
+    if (k < 0 || starts[store]) {
+      return List.of();
+    }
+    Insn last = code.get(k).insn();
+    if (last.dst() != r) {
+      return List.of();
+    }
+    if (last.opcode() == and && (last.imm() & ((1L << bits) - 1)) == ((1L << bits) - 1)) {
+      return List.of(k);
+    }
+    if (last.opcode() == shift && k - 1 >= 0 && !starts[k]) {
+      Insn first = code.get(k - 1).insn();
+      if (first.opcode() == left
+          && first.dst() == r
+          && first.imm() == last.imm()
+          && 32 - last.imm() >= bits) {
+        return List.of(k - 1, k);
+      }
+    }
+    return List.of();
   }
 
   // ------------------------------------------------------------------ jumps

@@ -1,75 +1,141 @@
 package io.sockmap4j.processor.backend;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Moves stack slots into free registers: the frontend keeps every local variable and spilled
- * temporary in an 8-byte stack slot, which costs a store per assignment and a load per use. A slot
- * qualifies when every access to its bytes is a 64-bit load or store at exactly its offset and no
- * helper can see it (it lies outside every {@link StackRange} handed out with {@code addressOf}).
- * It then lives in a register that no instruction of the program mentions: r6-r9 (kept across
- * helper calls), or r1-r5 in programs without calls. Loads and stores become moves, which copy
- * propagation and dead-code elimination then remove.
+ * Moves stack slots into registers: the frontend keeps every local variable and spilled temporary
+ * in an 8-byte stack slot, which costs a store per assignment and a load per use. A slot qualifies
+ * when every access is a 64-bit load or store at exactly its offset and no helper can see it (it
+ * lies outside every {@link StackRange} handed out with {@code addressOf}).
+ *
+ * <p>Stores to such a slot that nothing reads afterwards are deleted. Then each slot, most used
+ * first, gets a register it does not interfere with: one that is never written while the slot holds
+ * a live value, and whose own live value is never overwritten by a store to the slot (copies
+ * between the two are fine). A helper call writes r0-r5, so a slot that lives across a call ends up
+ * in r6-r9. Loads and stores become moves, which copy propagation and dead-code elimination then
+ * remove.
  *
  * <p>Nothing is promoted in a program that copies r10 other than through {@code addressOf}: its
  * escaping stack bytes are unknown.
  */
 final class SlotPromotion {
-  private static final Register[] KEPT_ACROSS_CALLS = {
-    Register.R6, Register.R7, Register.R8, Register.R9
-  };
-  private static final Register[] ARGUMENTS = {
-    Register.R1, Register.R2, Register.R3, Register.R4, Register.R5
+  private static final Register[] PREFERENCE = {
+    Register.R7,
+    Register.R8,
+    Register.R9,
+    Register.R6,
+    Register.R0,
+    Register.R1,
+    Register.R2,
+    Register.R3,
+    Register.R4,
+    Register.R5
   };
 
   private final List<PendingInsn> code;
   private final List<StackRange> escapes;
+  private final Consumer<List<Integer>> remover;
 
-  SlotPromotion(List<PendingInsn> code, List<StackRange> escapes) {
+  SlotPromotion(List<PendingInsn> code, List<StackRange> escapes, Consumer<List<Integer>> remover) {
     this.code = code;
     this.escapes = escapes;
+    this.remover = remover;
   }
 
-  /** Promotes what it can; true when the code changed. */
+  /** Deletes dead stores and promotes what it can; true when the code changed. */
   boolean run() {
     if (!stackEscapesAreKnown()) {
       return false;
     }
     Map<Integer, Integer> accesses = candidateSlots();
-    List<Register> free = freeRegisters();
-    if (accesses.isEmpty() || free.isEmpty()) {
+    if (accesses.isEmpty()) {
       return false;
     }
     List<Integer> slots = new ArrayList<>(accesses.keySet());
-    slots.sort((a, b) -> Integer.compare(accesses.get(b), accesses.get(a)));
-    Map<Integer, Register> home = new LinkedHashMap<>();
-    for (int i = 0; i < slots.size() && i < free.size(); i++) {
-      home.put(slots.get(i), free.get(i));
+    slots.sort((x, y) -> Integer.compare(accesses.get(y), accesses.get(x)));
+    if (slots.size() > 64) {
+      slots = slots.subList(0, 64);
     }
-    for (int i = 0; i < code.size(); i++) {
-      PendingInsn p = code.get(i);
-      Insn insn = p.insn();
-      if (insn.kind() == InsnKind.LOAD || insn.kind() == InsnKind.STORE) {
-        Register base = insn.kind() == InsnKind.LOAD ? insn.src() : insn.dst();
-        Register reg = base == Register.R10 ? home.get((int) insn.off()) : null;
-        if (reg != null) {
-          Insn move = insn.kind() == InsnKind.LOAD ? mov(insn.dst(), reg) : mov(reg, insn.src());
-          code.set(i, new PendingInsn(move, null, p.pos(), null));
-        }
-      } else if (insn.kind() == InsnKind.STORE_IMM && insn.dst() == Register.R10) {
-        Register reg = home.get((int) insn.off());
-        if (reg != null) {
-          Insn move =
-              new Insn(
-                  Opcode.alu(Width.W64, AluOp.MOV, false), reg, Register.R0, (short) 0, insn.imm());
-          code.set(i, new PendingInsn(move, null, p.pos(), null));
+    boolean changed = deleteDeadStores(slots);
+    for (int slot : slots) {
+      Liveness live = Liveness.of(code, Map.of(slot, 0));
+      for (Register reg : PREFERENCE) {
+        if (!interferes(slot, reg, live)) {
+          rewrite(slot, reg);
+          changed = true;
+          break;
         }
       }
     }
-    return true;
+    return changed;
+  }
+
+  private boolean deleteDeadStores(List<Integer> slots) {
+    Map<Integer, Integer> bits = new HashMap<>();
+    for (int k = 0; k < slots.size(); k++) {
+      bits.put(slots.get(k), k);
+    }
+    Liveness live = Liveness.of(code, bits);
+    List<Integer> dead = new ArrayList<>();
+    for (int i = 0; i < code.size(); i++) {
+      long def = Liveness.slotDef(code.get(i).insn(), bits);
+      if (def != 0 && (live.slotsAfter(i) & def) == 0) {
+        dead.add(i);
+      }
+    }
+    remover.accept(dead);
+    return !dead.isEmpty();
+  }
+
+  /** Whether keeping {@code slot} in {@code reg} could lose a value either of them holds. */
+  private boolean interferes(int slot, Register reg, Liveness live) {
+    int regBit = 1 << reg.number();
+    Map<Integer, Integer> bits = Map.of(slot, 0);
+    for (int i = 0; i < code.size(); i++) {
+      Insn insn = code.get(i).insn();
+      boolean slotLive = (live.slotsAfter(i) & 1) != 0;
+      boolean regLive = (live.registersAfter(i) & regBit) != 0;
+      boolean writesReg = (Effects.defMask(insn) & regBit) != 0;
+      boolean writesSlot = Liveness.slotDef(insn, bits) != 0;
+      boolean loadsSlotIntoReg = Liveness.slotUse(insn, bits) != 0 && insn.dst() == reg;
+      boolean storesRegIntoSlot = insn.kind() == InsnKind.STORE && writesSlot && insn.src() == reg;
+      if (slotLive && writesReg && !loadsSlotIntoReg) {
+        return true;
+      }
+      if (regLive && writesSlot && !storesRegIntoSlot) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void rewrite(int slot, Register reg) {
+    for (int i = 0; i < code.size(); i++) {
+      PendingInsn p = code.get(i);
+      Insn insn = p.insn();
+      Insn replacement = null;
+      if (insn.kind() == InsnKind.LOAD && insn.src() == Register.R10 && insn.off() == slot) {
+        replacement = mov(insn.dst(), reg);
+      } else if (insn.kind() == InsnKind.STORE
+          && insn.dst() == Register.R10
+          && insn.off() == slot) {
+        replacement = mov(reg, insn.src());
+      } else if (insn.kind() == InsnKind.STORE_IMM
+          && insn.dst() == Register.R10
+          && insn.off() == slot) {
+        replacement =
+            new Insn(
+                Opcode.alu(Width.W64, AluOp.MOV, false), reg, Register.R0, (short) 0, insn.imm());
+      }
+      if (replacement != null) {
+        code.set(i, new PendingInsn(replacement, null, p.pos(), null));
+      }
+    }
   }
 
   private static Insn mov(Register dst, Register src) {
@@ -128,35 +194,5 @@ final class SlotPromotion {
         .removeIf(
             slot -> otherAccesses.stream().anyMatch(a -> a[0] < slot + 8 && slot < a[0] + a[1]));
     return counts;
-  }
-
-  /** Registers no instruction mentions, usable as a slot's home. */
-  private List<Register> freeRegisters() {
-    boolean[] mentioned = new boolean[11];
-    boolean calls = false;
-    for (PendingInsn p : code) {
-      Insn insn = p.insn();
-      int mask = Effects.useMask(insn) | Effects.defMask(insn);
-      for (Register r : Register.values()) {
-        if (r != Register.R10 && (mask & (1 << r.number())) != 0) {
-          mentioned[r.number()] = true;
-        }
-      }
-      calls |= insn.kind() == InsnKind.CALL;
-    }
-    List<Register> free = new ArrayList<>();
-    for (Register r : KEPT_ACROSS_CALLS) {
-      if (!mentioned[r.number()]) {
-        free.add(r);
-      }
-    }
-    if (!calls) {
-      for (Register r : ARGUMENTS) {
-        if (!mentioned[r.number()]) {
-          free.add(r);
-        }
-      }
-    }
-    return free;
   }
 }

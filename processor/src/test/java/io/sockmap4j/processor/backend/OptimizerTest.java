@@ -186,6 +186,29 @@ class OptimizerTest {
   }
 
   @Test
+  void identicalTailsAreMergedIntoOne() {
+    Assembler asm = new Assembler();
+    Label other = asm.newLabel("other");
+    asm.load(Size.W, Register.R2, Register.R1, 0);
+    asm.jumpIfImm(Width.W32, JumpOp.JEQ, Register.R2, 0, other);
+    asm.movImm(Width.W32, Register.R3, 1); // the key first, as the frontend emits it
+    asm.loadMap(Register.R2, "m");
+    asm.movImm(Width.W32, Register.R4, 0);
+    asm.call(Helper.SK_REDIRECT_MAP);
+    asm.exit();
+    asm.bind(other);
+    asm.movImm(Width.W32, Register.R3, 2);
+    asm.loadMap(Register.R2, "m");
+    asm.movImm(Width.W32, Register.R4, 0);
+    asm.call(Helper.SK_REDIRECT_MAP);
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertEquals(1, code.stream().filter(l -> l.startsWith("call")).count(), code::toString);
+    assertEquals(1, code.stream().filter(l -> l.startsWith("r2 = map")).count(), code::toString);
+    assertTrue(code.contains("w3 = 1") && code.contains("w3 = 2"), code::toString);
+  }
+
+  @Test
   void jumpsToJumpsAreThreadedAndTheLeftoversRemoved() {
     Assembler asm = new Assembler();
     Label first = asm.newLabel("first");
