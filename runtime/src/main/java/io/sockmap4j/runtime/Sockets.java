@@ -79,6 +79,24 @@ public final class Sockets {
   }
 
   /**
+   * Bytes this TCP socket sent that its peer has acknowledged ({@code tcpi_bytes_acked}).
+   *
+   * <p>With {@link #bytesReceived(int)} this tells when splicing is complete: every byte a spliced
+   * socket receives leaves through its peer, so the direction from {@code a} to {@code b} has
+   * drained when {@code bytesAcked(b) >= bytesReceived(a)}. A proxy waits for that before it
+   * forwards {@code a}'s end-of-stream, so FIN never overtakes data still queued inside the kernel,
+   * where no other counter can see it.
+   */
+  public static long bytesAcked(int fd) {
+    return SocketOptions.bytesAcked(fd);
+  }
+
+  /** Payload bytes this TCP socket has received ({@code tcpi_bytes_received}). */
+  public static long bytesReceived(int fd) {
+    return SocketOptions.bytesReceived(fd);
+  }
+
+  /**
    * Whether the peer has ended the connection: its TCP state is CLOSE_WAIT, CLOSING, LAST_ACK,
    * TIME_WAIT or CLOSE (read from {@code TCP_INFO}).
    *

@@ -68,13 +68,16 @@ public final class SpliceProxy implements AutoCloseable {
               bind,
               (client, l) -> {
                 SocketChannel server = SocketChannel.open(backend);
+                long clientAcked = Sockets.bytesAcked(Sockets.fd(client));
+                long serverAcked = Sockets.bytesAcked(Sockets.fd(server));
                 try {
                   splice(bpf, client, server);
                 } catch (BpfException refused) {
                   relay.start(client, server);
                   return;
                 }
-                SplicedPair pair = new SplicedPair(client, server, threads, pairs);
+                SplicedPair pair =
+                    new SplicedPair(client, server, clientAcked, serverAcked, threads, pairs);
                 try {
                   l.watchForEnd(client, pair.endOf(client));
                   l.watchForEnd(server, pair.endOf(server));

@@ -10,30 +10,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The end-of-stream handling of one spliced client/backend pair. The kernel splices data, not FIN,
- * so the proxy forwards it: when one side ends, the other side's output is shut down once the bytes
- * already spliced towards it have drained ({@code SIOCOUTQ} back to zero and quiet for a moment),
- * and the pair is closed when both sides have ended. A backend that answers and closes at once
- * (HTTP/1.0 style) therefore loses no byte of its answer.
+ * so the proxy forwards it: when one side ends, the other side's output is shut down once every
+ * byte the ended side received has left through the other side and been acknowledged ({@code
+ * Sockets.bytesAcked(other) >= Sockets.bytesReceived(ended)}: exact, because every byte a spliced
+ * socket receives goes out through its peer), and the pair is closed when both sides have ended. A
+ * backend that answers and closes at once therefore loses no byte of its answer, even when the
+ * kernel's forwarding work is delayed.
  */
 final class SplicedPair {
-  private static final long POLL_MILLIS = 5;
-  private static final int QUIET_POLLS = 2;
-  private static final long DRAIN_LIMIT_MILLIS = 2_000;
+  private static final long POLL_MILLIS = 2;
+  private static final long DRAIN_LIMIT_MILLIS = 10_000;
 
   private final SocketChannel client;
   private final SocketChannel server;
   private final ScheduledExecutorService timer;
   private final Set<SplicedPair> live;
+  private final long clientAckedBefore;
+  private final long serverAckedBefore;
   private int ended;
 
-  /** A pair that stays in {@code live} until it is closed. */
+  /**
+   * A pair that stays in {@code live} until it is closed.
+   *
+   * @param clientAckedBefore {@code Sockets.bytesAcked} of the client socket before the splice
+   * @param serverAckedBefore the same for the server socket
+   */
   SplicedPair(
       SocketChannel client,
       SocketChannel server,
+      long clientAckedBefore,
+      long serverAckedBefore,
       ScheduledExecutorService timer,
       Set<SplicedPair> live) {
     this.client = client;
     this.server = server;
+    this.clientAckedBefore = clientAckedBefore;
+    this.serverAckedBefore = serverAckedBefore;
     this.timer = timer;
     this.live = live;
     live.add(this);
@@ -41,7 +53,7 @@ final class SplicedPair {
 
   /** What the server loop calls when {@code side} reaches end-of-stream. */
   Closeable endOf(SocketChannel side) {
-    return () -> drainThenShutdown(side == client ? server : client, 0, 0);
+    return () -> drainThenShutdown(side, side == client ? server : client, 0);
   }
 
   /** Closes both sockets now (they leave every map by themselves). */
@@ -51,17 +63,10 @@ final class SplicedPair {
     closeQuietly(server);
   }
 
-  private void drainThenShutdown(SocketChannel other, int quietPolls, long waited) {
-    int unsent;
-    try {
-      unsent = other.isOpen() ? Sockets.unsentBytes(other) : 0;
-    } catch (RuntimeException e) {
-      unsent = 0; // the socket is gone; nothing left to protect
-    }
-    int quiet = unsent == 0 ? quietPolls + 1 : 0;
-    if (quiet < QUIET_POLLS && waited < DRAIN_LIMIT_MILLIS) {
+  private void drainThenShutdown(SocketChannel endedSide, SocketChannel other, long waited) {
+    if (!drained(endedSide, other) && waited < DRAIN_LIMIT_MILLIS) {
       timer.schedule(
-          () -> drainThenShutdown(other, quiet, waited + POLL_MILLIS),
+          () -> drainThenShutdown(endedSide, other, waited + POLL_MILLIS),
           POLL_MILLIS,
           TimeUnit.MILLISECONDS);
       return;
@@ -77,6 +82,21 @@ final class SplicedPair {
       if (++ended == 2) {
         close();
       }
+    }
+  }
+
+  private boolean drained(SocketChannel endedSide, SocketChannel other) {
+    try {
+      if (!other.isOpen()) {
+        return true;
+      }
+      long forwarded =
+          Sockets.bytesAcked(Sockets.fd(other))
+              - (other == client ? clientAckedBefore : serverAckedBefore);
+      long received = Sockets.bytesReceived(Sockets.fd(endedSide)) - 1; // less the FIN
+      return forwarded >= received;
+    } catch (RuntimeException e) {
+      return true; // a socket is gone: nothing left to protect
     }
   }
 

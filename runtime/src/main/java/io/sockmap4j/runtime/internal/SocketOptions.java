@@ -95,6 +95,22 @@ public final class SocketOptions {
   }
 
   /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
+  /**
+   * {@code tcpi_bytes_acked} (offset 120 of {@code struct tcp_info}, Linux 4.1): bytes this socket
+   * sent that its peer acknowledged.
+   */
+  public static long bytesAcked(int fd) {
+    return get(fd, IPPROTO_TCP, TCP_INFO, 136, "TCP_INFO").getLong(120);
+  }
+
+  /**
+   * {@code tcpi_bytes_received} (offset 128 of {@code struct tcp_info}, Linux 4.1): payload bytes
+   * this socket received.
+   */
+  public static long bytesReceived(int fd) {
+    return get(fd, IPPROTO_TCP, TCP_INFO, 136, "TCP_INFO").getLong(128);
+  }
+
   /** Whether the TCP state shows the peer's FIN or a dead connection. */
   public static boolean peerClosed(int fd) {
     switch (tcpState(fd)) {
