@@ -17,13 +17,18 @@ import java.util.function.Supplier;
  *       deleted, and such variables move into registers they do not interfere with;
  *   <li>copy propagation: after {@code r6 = r1}, uses of r6 read r1 while neither changes, and a
  *       copy that re-establishes a known equality ({@code r1 = r6}) is deleted;
+ *   <li>coalescing: a temporary that only feeds a copy is computed in the copy's destination;
  *   <li>store-to-load forwarding inside a basic block: a 64-bit load from a stack slot that still
  *       holds a register's value becomes a copy of that register;
  *   <li>dead-code elimination from global register liveness: an instruction without side effects
  *       whose results are never read is deleted;
+ *   <li>narrow stores: a sign or zero extension read only by a store too narrow to see the extended
+ *       bits is deleted;
+ *   <li>if-conversion ({@link IfConversion}) of diamonds that pick one of two constants;
  *   <li>jump clean-up: jumps to the next instruction are deleted, jumps to an unconditional jump
  *       are threaded to its target, and code that becomes unreachable is deleted (the verifier
- *       rejects it).
+ *       rejects it);
+ *   <li>tail merging ({@link TailMerge}), when nothing else changes any more.
  * </ol>
  *
  * The passes repeat until nothing changes.
@@ -66,6 +71,7 @@ final class Optimizer {
       changed |= optimizer.forwardStores();
       changed |= optimizer.eliminateDeadCode();
       changed |= optimizer.dropExtensionsBeforeNarrowStores();
+      changed |= new IfConversion(code, labels).run();
       changed |= optimizer.cleanUpJumps();
       if (!changed) {
         changed = new TailMerge(code, labels, newLabel).run();

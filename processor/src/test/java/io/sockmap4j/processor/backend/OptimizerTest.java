@@ -186,6 +186,37 @@ class OptimizerTest {
   }
 
   @Test
+  void aDiamondPickingAConstantBecomesADefaultAndAnOverride() {
+    Assembler asm = new Assembler();
+    Label otherwise = asm.newLabel("else");
+    Label join = asm.newLabel("join");
+    asm.load(Size.W, Register.R2, Register.R1, 136);
+    asm.jumpIfImm(Width.W32, JumpOp.JNE, Register.R2, 10000, otherwise);
+    asm.movImm(Width.W32, Register.R7, 10);
+    asm.jump(join);
+    asm.bind(otherwise);
+    asm.movImm(Width.W32, Register.R7, 1);
+    asm.bind(join);
+    asm.mov(Width.W64, Register.R3, Register.R7); // slot = ...; redirect(skb, slot)
+    asm.loadMap(Register.R2, "m");
+    asm.movImm(Width.W32, Register.R4, 0);
+    asm.call(Helper.SK_REDIRECT_MAP);
+    asm.exit();
+    List<String> code = optimized(asm);
+    assertEquals(
+        List.of(
+            "r2 = *(u32 *)(r1 +136)",
+            "w3 = 1",
+            "if w2 != 10000 goto +1",
+            "w3 = 10",
+            "r2 = map[fd 0] ll",
+            "w4 = 0",
+            "call bpf_sk_redirect_map#52",
+            "exit"),
+        code);
+  }
+
+  @Test
   void identicalTailsAreMergedIntoOne() {
     Assembler asm = new Assembler();
     Label other = asm.newLabel("other");
