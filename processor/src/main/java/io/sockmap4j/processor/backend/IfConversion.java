@@ -48,14 +48,14 @@ final class IfConversion {
           || !isConstantMove(thenMove.insn())
           || !isConstantMove(elseMove.insn())
           || thenMove.insn().dst() != elseMove.insn().dst()
-          || jumpsTo(elseLabel) != 1
+          || jumpsTo(i + 3) != 1
           || labelsBetween(i + 1, i + 3)) {
         continue;
       }
       Register x = thenMove.insn().dst();
       Register target = x;
       boolean fuseCopy = false;
-      if (i + 4 < code.size() && jumpsTo(join) == 1) {
+      if (i + 4 < code.size() && jumpsTo(i + 4) == 1) {
         Insn next = code.get(i + 4).insn();
         if (Optimizer.isCopy(next)
             && next.src() == x
@@ -101,10 +101,14 @@ final class IfConversion {
     return (Effects.useMask(insn) & (1 << r.number())) != 0;
   }
 
-  private int jumpsTo(Label label) {
+  /**
+   * Jumps landing on instruction {@code index}, through any label: several labels can be bound at
+   * one position (the joins of nested conditionals), so counting one label's jumps is not enough.
+   */
+  private int jumpsTo(int index) {
     int n = 0;
     for (PendingInsn p : code) {
-      if (p.target() == label) {
+      if (p.target() != null && p.target().isBound() && p.target().index() == index) {
         n++;
       }
     }

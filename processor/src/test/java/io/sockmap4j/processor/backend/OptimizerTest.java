@@ -216,6 +216,41 @@ class OptimizerTest {
         code);
   }
 
+  /**
+   * {@code a < 0 ? 1 : a == 0 ? 0 : 2}: the inner and the outer join are two labels at one
+   * position. The copy after them must not be fused into the inner diamond alone.
+   */
+  @Test
+  void nestedDiamondsSharingAJoinKeepEveryPathsValue() {
+    Assembler asm = new Assembler();
+    Label outerElse = asm.newLabel("outer_else");
+    Label outerJoin = asm.newLabel("outer_join");
+    Label innerElse = asm.newLabel("inner_else");
+    Label innerJoin = asm.newLabel("inner_join");
+    asm.load(Size.W, Register.R7, Register.R1, 0);
+    asm.jumpIfImm(Width.W32, JumpOp.JSGE, Register.R7, 0, outerElse);
+    asm.movImm(Width.W32, Register.R0, 1);
+    asm.jump(outerJoin);
+    asm.bind(outerElse);
+    asm.jumpIfImm(Width.W32, JumpOp.JNE, Register.R7, 0, innerElse);
+    asm.movImm(Width.W32, Register.R0, 0);
+    asm.jump(innerJoin);
+    asm.bind(innerElse);
+    asm.movImm(Width.W32, Register.R0, 2);
+    asm.bind(innerJoin);
+    asm.bind(outerJoin);
+    asm.mov(Width.W64, Register.R9, Register.R0); // kept across the call below
+    asm.call(Helper.KTIME_GET_NS);
+    asm.mov(Width.W64, Register.R0, Register.R9);
+    asm.exit();
+    asm.optimize();
+    Program program = asm.link();
+    assertTrue(Checker.check(program).isEmpty(), () -> Checker.check(program).toString());
+    assertEquals(1, MiniVm.run(program, -5), program::toString);
+    assertEquals(0, MiniVm.run(program, 0), program::toString);
+    assertEquals(2, MiniVm.run(program, 7), program::toString);
+  }
+
   @Test
   void identicalTailsAreMergedIntoOne() {
     Assembler asm = new Assembler();
