@@ -49,7 +49,7 @@ final class IfConversion {
           || !isConstantMove(elseMove.insn())
           || thenMove.insn().dst() != elseMove.insn().dst()
           || jumpsTo(i + 3) != 1
-          || labelsBetween(i + 1, i + 3)) {
+          || labelsBetween(i, i + 3)) {
         continue;
       }
       Register x = thenMove.insn().dst();
@@ -115,7 +115,10 @@ final class IfConversion {
     return n;
   }
 
-  /** Whether a label is bound strictly inside {@code (from, to)}. */
+  /**
+   * Whether a label is bound strictly inside {@code (from, to)}: another path entering the diamond
+   * at its then-move (a short-circuit {@code ||} does) would skip the condition it relies on.
+   */
   private boolean labelsBetween(int from, int to) {
     for (Label label : labels) {
       if (label.isBound() && label.index() > from && label.index() < to) {

@@ -251,6 +251,34 @@ class OptimizerTest {
     assertEquals(2, MiniVm.run(program, 7), program::toString);
   }
 
+  /**
+   * {@code x == 1 || x >= 3 ? 1 : 0}: the first operand jumps straight to the then-move, on a path
+   * where the diamond's own condition ({@code x < 3}) holds.
+   */
+  @Test
+  void aDiamondEnteredInTheMiddleIsLeftAlone() {
+    Assembler asm = new Assembler();
+    Label yes = asm.newLabel("yes");
+    Label no = asm.newLabel("no");
+    Label join = asm.newLabel("join");
+    asm.load(Size.W, Register.R7, Register.R1, 0);
+    asm.jumpIfImm(Width.W32, JumpOp.JEQ, Register.R7, 1, yes);
+    asm.jumpIfImm(Width.W32, JumpOp.JSLT, Register.R7, 3, no);
+    asm.bind(yes);
+    asm.movImm(Width.W32, Register.R0, 1);
+    asm.jump(join);
+    asm.bind(no);
+    asm.movImm(Width.W32, Register.R0, 0);
+    asm.bind(join);
+    asm.exit();
+    asm.optimize();
+    Program program = asm.link();
+    assertTrue(Checker.check(program).isEmpty(), () -> Checker.check(program).toString());
+    assertEquals(1, MiniVm.run(program, 1), program::toString);
+    assertEquals(0, MiniVm.run(program, 2), program::toString);
+    assertEquals(1, MiniVm.run(program, 4), program::toString);
+  }
+
   @Test
   void identicalTailsAreMergedIntoOne() {
     Assembler asm = new Assembler();
