@@ -164,6 +164,37 @@ public final class BpfObject implements AutoCloseable {
         "no program named " + name + "; the programs are " + programNames());
   }
 
+  /**
+   * Runs the program named {@code name} once on {@code data} through {@code BPF_PROG_TEST_RUN}, and
+   * returns its return value with the packet and context it left behind.
+   *
+   * <p>The kernel cannot test-run SK_SKB or SK_MSG programs: it has no test run for either type. To
+   * check what compiled code computes, load the same instructions as a SCHED_CLS (or SOCKET_FILTER)
+   * program, which reads the same {@code struct __sk_buff} fields: rewrite the {@link ObjectSpec}'s
+   * programs with program type 3, expected attach type 0 and {@link
+   * ObjectSpec.ProgramSpec#NOT_ATTACHED}, load it, and test-run it. For SCHED_CLS, {@code data} is
+   * a whole frame, at least 14 bytes (an Ethernet header), and the program sees {@code skb->len} as
+   * its length; {@code context} is a {@code struct __sk_buff} in host byte order of which only
+   * {@code mark}, {@code priority}, {@code ingress_ifindex}, {@code ifindex}, {@code cb[0..4]},
+   * {@code tstamp}, {@code wire_len}, {@code gso_segs} and {@code gso_size} may be non-zero, and it
+   * may be shorter than the kernel's struct (the rest reads as zero).
+   *
+   * @param context the context, or {@code null} (or empty) for the kernel's default
+   * @throws IllegalArgumentException if there is no such program
+   * @throws IllegalStateException if this object is closed
+   * @throws BpfException if the kernel refuses the run: ENOTSUPP for a program type without a test
+   *     run, EINVAL for input the program type does not accept
+   */
+  public TestRun testRun(String name, byte[] data, byte[] context) {
+    for (LoadedProgram program : programs) {
+      if (program.name().equals(name)) {
+        return program.testRun(data, context);
+      }
+    }
+    throw new IllegalArgumentException(
+        "no program named " + name + "; the programs are " + programNames());
+  }
+
   /** The kernel ids of the programs, in spec order. */
   public List<Integer> programIds() {
     return programs.stream().map(LoadedProgram::id).toList();

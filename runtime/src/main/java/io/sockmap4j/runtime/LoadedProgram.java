@@ -85,6 +85,16 @@ final class LoadedProgram {
     withFds(map, (mapFd, progFd) -> Bpf.progDetach(subject(map), mapFd, progFd, spec.attachType()));
   }
 
+  /** Runs the program once through {@code BPF_PROG_TEST_RUN}. */
+  TestRun testRun(byte[] data, byte[] context) {
+    int progFd = fd.acquire();
+    try {
+      return Bpf.progTestRun(spec.name(), progFd, data, context);
+    } finally {
+      fd.release();
+    }
+  }
+
   void close() {
     fd.close();
   }

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.sockmap4j.runtime.BpfException;
+import io.sockmap4j.runtime.TestRun;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
@@ -34,6 +35,10 @@ public final class Bpf {
   private static final int PROG_INFO_LEN = 80;
   private static final int MAP_INFO_LEN = 40;
   private static final int LOAD_ATTEMPTS = 5;
+
+  /** Bytes a test run's packet and context may grow by. */
+  static final int TEST_RUN_SLACK = 1024;
+
   private static final long SYS_BPF = syscallNumber(System.getProperty("os.arch", ""));
 
   private Bpf() {}
@@ -159,6 +164,52 @@ public final class Bpf {
   /** {@code BPF_PROG_DETACH}: the reverse of {@link #progAttach}. */
   public static void progDetach(String subject, int targetFd, int progFd, int attachType) {
     require(BpfCommand.PROG_DETACH, subject, attachAttr(targetFd, progFd, attachType));
+  }
+
+  /**
+   * {@code BPF_PROG_TEST_RUN}, once: runs the program on {@code data} with the optional context
+   * {@code context} and returns what it returned, with the packet and context it left.
+   *
+   * <p>Only some program types have a test run (SCHED_CLS and SOCKET_FILTER among those sockmap4j
+   * cares about; never SK_SKB or SK_MSG, which fail with ENOTSUPP). The output buffers are the
+   * input size plus {@value #TEST_RUN_SLACK} bytes, so a program that grows the packet by more
+   * fails with ENOSPC.
+   *
+   * <pre>
+   * test attr:  0 prog_fd  4 retval  8 data_size_in  12 data_size_out  16 data_in  24 data_out
+   *            32 repeat  36 duration  40 ctx_size_in  44 ctx_size_out  48 ctx_in  56 ctx_out
+   *            64 flags  68 cpu  72 batch_size
+   * </pre>
+   *
+   * @param context the context to run with, or {@code null} for the kernel's default
+   */
+  public static TestRun progTestRun(String subject, int progFd, byte[] data, byte[] context) {
+    Memory dataIn = nativeCopy(data.length == 0 ? new byte[1] : data);
+    Memory dataOut = new Memory(data.length + (long) TEST_RUN_SLACK);
+    Memory ctxIn = context == null || context.length == 0 ? null : nativeCopy(context);
+    Memory ctxOut = ctxIn == null ? null : new Memory(context.length + (long) TEST_RUN_SLACK);
+    Memory attr = attr();
+    attr.setInt(0, progFd);
+    attr.setInt(8, data.length);
+    attr.setInt(12, (int) dataOut.size());
+    attr.setLong(16, Pointer.nativeValue(dataIn));
+    attr.setLong(24, Pointer.nativeValue(dataOut));
+    attr.setInt(32, 1);
+    if (ctxIn != null) {
+      attr.setInt(40, context.length);
+      attr.setInt(44, (int) ctxOut.size());
+      attr.setLong(48, Pointer.nativeValue(ctxIn));
+      attr.setLong(56, Pointer.nativeValue(ctxOut));
+    }
+    require(BpfCommand.PROG_TEST_RUN, subject, attr);
+    byte[] packet = dataOut.getByteArray(0, Math.min(attr.getInt(12), (int) dataOut.size()));
+    byte[] contextAfter =
+        ctxOut == null
+            ? new byte[0]
+            : ctxOut.getByteArray(0, Math.min(attr.getInt(44), (int) ctxOut.size()));
+    Reference.reachabilityFence(dataIn);
+    Reference.reachabilityFence(ctxIn);
+    return new TestRun(attr.getInt(4), attr.getInt(36), packet, contextAfter);
   }
 
   /** {@code BPF_OBJ_GET_INFO_BY_FD} on a program fd. */

@@ -8,7 +8,10 @@ import static io.sockmap4j.runtime.internal.Errno.EINVAL;
 import static io.sockmap4j.runtime.internal.Errno.EMFILE;
 import static io.sockmap4j.runtime.internal.Errno.ENOENT;
 import static io.sockmap4j.runtime.internal.Errno.ENOMEM;
+import static io.sockmap4j.runtime.internal.Errno.ENOSPC;
 import static io.sockmap4j.runtime.internal.Errno.ENOSYS;
+import static io.sockmap4j.runtime.internal.Errno.ENOTSUPP;
+import static io.sockmap4j.runtime.internal.Errno.EOPNOTSUPP;
 import static io.sockmap4j.runtime.internal.Errno.EPERM;
 
 /**
@@ -29,6 +32,10 @@ public final class FailureAdvice {
           + " filter (for example a container runtime's default profile) blocks it";
   static final String OLD_KERNEL =
       "kernel too old or built without CONFIG_BPF_STREAM_PARSER / CONFIG_NET_SOCK_MSG";
+
+  static final String TEST_RUN_TYPES =
+      "test runs need a SCHED_CLS or SOCKET_FILTER program: BPF_PROG_TEST_RUN does not support"
+          + " SK_SKB or SK_MSG, so load the same instructions as SCHED_CLS to check them";
 
   private FailureAdvice() {}
 
@@ -54,6 +61,8 @@ public final class FailureAdvice {
         return progLoad(errno);
       case PROG_ATTACH:
         return progAttach(errno);
+      case PROG_TEST_RUN:
+        return progTestRun(errno);
       case PROG_DETACH:
         return errno == ENOENT ? "no program of this attach type is attached to the map" : null;
       case MAP_UPDATE_ELEM:
@@ -87,6 +96,23 @@ public final class FailureAdvice {
       return "the kernel does not accept this program type or its load attributes: " + OLD_KERNEL;
     }
     return null;
+  }
+
+  private static String progTestRun(int errno) {
+    if (errno == ENOTSUPP || errno == EOPNOTSUPP) {
+      return TEST_RUN_TYPES + " (the kernel has no test run for this program's type)";
+    }
+    if (errno == EINVAL) {
+      return "the kernel refused the test input: SCHED_CLS and SOCKET_FILTER need at least 14"
+          + " bytes of data (an Ethernet header), and their __sk_buff context may only set mark,"
+          + " priority, ingress_ifindex, ifindex, cb[], tstamp, wire_len, gso_segs and gso_size;"
+          + " or "
+          + TEST_RUN_TYPES;
+    }
+    if (errno == ENOSPC) {
+      return "the program grew the packet or context beyond the output buffer";
+    }
+    return errno == EPERM || errno == EACCES ? CAPABILITIES : null;
   }
 
   private static String progAttach(int errno) {

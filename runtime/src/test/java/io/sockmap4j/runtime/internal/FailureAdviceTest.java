@@ -42,6 +42,15 @@ class FailureAdviceTest {
   }
 
   @Test
+  void testRunsOfUnsupportedTypesNameTheTypesThatWork() {
+    for (int errno : new int[] {Errno.ENOTSUPP, Errno.EINVAL}) {
+      String advice = FailureAdvice.of(BpfCommand.PROG_TEST_RUN, errno, NEW);
+      assertTrue(advice.contains("SCHED_CLS or SOCKET_FILTER"), advice);
+    }
+    assertTrue(FailureAdvice.of(BpfCommand.PROG_TEST_RUN, Errno.EINVAL, NEW).contains("14 bytes"));
+  }
+
+  @Test
   void missingSyscallSaysSo() {
     assertTrue(FailureAdvice.of(BpfCommand.MAP_CREATE, Errno.ENOSYS, NEW).contains("bpf()"));
   }

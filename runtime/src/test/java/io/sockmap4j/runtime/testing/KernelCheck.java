@@ -34,7 +34,21 @@ public final class KernelCheck implements BeforeEachCallback {
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    enforce(refusal(), Boolean.getBoolean(REQUIRE_PROPERTY));
+    assumeKernel();
+  }
+
+  /**
+   * The check of {@link KernelTest}, for code that is not a JUnit Jupiter test (a jqwik property, a
+   * helper): returns when the kernel accepts sockmap work; otherwise fails ({@code
+   * -Dsockmap4j.requireKernel=true}) or aborts with the reason.
+   */
+  public static void assumeKernel() {
+    enforce(refusal(), isRequired());
+  }
+
+  /** Whether kernel tests must run ({@code -Dsockmap4j.requireKernel=true}) rather than skip. */
+  public static boolean isRequired() {
+    return Boolean.getBoolean(REQUIRE_PROPERTY);
   }
 
   /**
