@@ -34,4 +34,20 @@ public interface SkBuff {
    * lifetime, the same value user space reads with {@code getsockopt(SO_COOKIE)}.
    */
   long socketCookie();
+
+  /**
+   * One word of the control buffer ({@code skb->cb[index]}): the control buffer of 5 u32 words,
+   * scratch space shared by the programs that run on this skb (the stream parser and the verdict
+   * see the same words). Linux 4.14.
+   *
+   * @param index the word, 0 to 4; it must be a compile-time constant (the kernel checks every
+   *     context offset when it loads the program)
+   */
+  int cb(int index);
+
+  /**
+   * The packet priority ({@code skb->priority}), the value {@code SO_PRIORITY} gives the socket's
+   * outgoing packets and queueing disciplines classify by. Linux 4.14.
+   */
+  int priority();
 }

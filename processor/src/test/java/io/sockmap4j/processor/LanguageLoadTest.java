@@ -438,6 +438,437 @@ class LanguageLoadTest {
           }
           """);
 
+  /**
+   * Loops of every form: for, while and do with counters up and down, int and long, break,
+   * continue, labelled break and continue across nested loops, for-each over arrays, a loop that
+   * calls a redirect helper on each iteration, and a loop inside an inlined method.
+   */
+  private static final JavaFileObject LOOPS =
+      JavaFileObjects.forSourceString(
+          "lang.Loops",
+          """
+          package lang;
+
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Loops {
+            static final int SLOTS = 8;
+
+            @SockMap(maxEntries = SLOTS)
+            static SocketMap peers;
+
+            static int popcount(int x) {
+              int bits = 0;
+              for (int i = 0; i < 32; i++) {
+                bits += (x >>> i) & 1;
+              }
+              return bits;
+            }
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              int len = skb.len();
+              int header = 0;
+              int i = 0;
+              while (i < 4) {
+                header = header << 8 | (len >>> (8 * i)) & 0xFF;
+                i++;
+              }
+              long j = 100;
+              do {
+                header ^= (int) j;
+                j -= 25;
+              } while (j > 0);
+              return popcount(header) > 16 ? len : 1;
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              int len = skb.len();
+              int found = -1;
+              outer:
+              for (int a = 0; a < 6; a++) {
+                for (int b = a; b < 6; b++) {
+                  if (b == 3) {
+                    continue;
+                  }
+                  if (a * b == len) {
+                    found = a;
+                    break outer;
+                  }
+                  if (a + b > len) {
+                    continue outer;
+                  }
+                }
+              }
+              int[] weights = {1, 2, 4, 8};
+              int score = 0;
+              for (int w : weights) {
+                if (w > len) {
+                  break;
+                }
+                score += w;
+              }
+              for (int slot = SLOTS - 1; slot >= 0; slot--) {
+                if (slot == found || slot == score) {
+                  continue;
+                }
+                if (peers.redirect(skb, slot) == Verdict.PASS) {
+                  return Verdict.PASS;
+                }
+              }
+              return Verdict.DROP;
+            }
+
+            @SkMsgVerdict(map = "peers")
+            static Verdict send(SkMsg msg) {
+              long total = 0;
+              for (long k = 1; k <= 1000; k += 10) {
+                total += k;
+              }
+              return total + msg.size() > 0 ? Verdict.PASS : Verdict.DROP;
+            }
+          }
+          """);
+
+  /**
+   * Switch statements and expressions: classic with fall-through and break, arrows with several
+   * labels, yield, a switch with many cases (binary search), switches on char, byte and short,
+   * enums of the class (locals, constants, ==, ordinal(), an exhaustive switch expression), and
+   * Verdict in a switch.
+   */
+  private static final JavaFileObject SWITCHES =
+      JavaFileObjects.forSourceString(
+          "lang.Switches",
+          """
+          package lang;
+
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Switches {
+            enum Kind { PING, DATA, CLOSE, OTHER }
+
+            @SockMap(maxEntries = 4)
+            static SocketMap peers;
+
+            static Kind kindOf(int type) {
+              switch (type) {
+                case 1:
+                  return Kind.PING;
+                case 2:
+                case 3:
+                  return Kind.DATA;
+                case 9:
+                  return Kind.CLOSE;
+                default:
+                  return Kind.OTHER;
+              }
+            }
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              int len = skb.len();
+              int header = switch (len & 0xFF) {
+                case 0 -> 4;
+                case 1, 2, 3 -> 8;
+                case 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 -> 16;
+                case 255 -> {
+                  int twice = len * 2;
+                  yield twice & 0xFFF;
+                }
+                default -> len;
+              };
+              switch ((char) len) {
+                case 'A':
+                  header++;
+                case 'B':
+                  header++;
+                  break;
+                default:
+                  break;
+              }
+              return header;
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              Kind kind = kindOf(skb.len() & 15);
+              int slot =
+                  switch (kind) {
+                    case PING -> 0;
+                    case DATA -> 1;
+                    case CLOSE -> 2;
+                    case OTHER -> 3;
+                  };
+              if (kind == Kind.CLOSE || kind.ordinal() > Kind.DATA.ordinal()) {
+                return Verdict.DROP;
+              }
+              Verdict v = peers.redirect(skb, slot);
+              switch (v) {
+                case DROP -> {
+                  return peers.redirect(skb, 3);
+                }
+                case PASS -> {}
+              }
+              return v;
+            }
+
+            @SkMsgVerdict(map = "peers")
+            static Verdict send(SkMsg msg) {
+              byte b = (byte) msg.size();
+              short s = (short) msg.localPort();
+              int r = switch (b) {
+                case -1 -> 1;
+                default -> switch (s) {
+                  case 80, 443 -> 2;
+                  default -> {
+                    yield 3;
+                  }
+                };
+              };
+              return r == 1 ? Verdict.DROP : Verdict.PASS;
+            }
+          }
+          """);
+
+  /**
+   * Local arrays of every element type: zeroed and initialised, constant and variable indexes for
+   * reads and writes, compound assignment and ++ on elements, length, and a SOCKHASH key read from
+   * an array.
+   */
+  private static final JavaFileObject ARRAYS =
+      JavaFileObjects.forSourceString(
+          "lang.Arrays",
+          """
+          package lang;
+
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockHash;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketHash;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Arrays {
+            @SockMap(maxEntries = 4)
+            static SocketMap peers;
+
+            @SockHash(maxEntries = 4)
+            static SocketHash<Long> byCookie;
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              int len = skb.len();
+              int[] histogram = new int[16];
+              histogram[len & 15]++;
+              histogram[len >>> 28] += 2;
+              histogram[3] = len * 3;
+              byte[] small = {1, -2, 3};
+              short[] mid = new short[5];
+              char[] letters = {'a', 'b'};
+              boolean[] seen = new boolean[7];
+              mid[len & 3] = (short) len;
+              seen[len & 7 & 3] = true;
+              small[len & 1] -= 5;
+              letters[1]++;
+              int sum = histogram.length + small[len & 1] + mid[4] + letters[len & 1];
+              return seen[2] ? sum : histogram[len & 15] + histogram[len >>> 28];
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              int[] ports = {80, 443, 8080, 8443};
+              int port = skb.localPort();
+              for (int i = 0; i < ports.length; i++) {
+                if (ports[i] == port) {
+                  return peers.redirect(skb, i);
+                }
+              }
+              return Verdict.PASS;
+            }
+
+            @SkMsgVerdict(map = "byCookie")
+            static Verdict send(SkMsg msg) {
+              long[] keys = {1L << 40, -7, msg.size()};
+              return byCookie.redirect(msg, keys[msg.size()]);
+            }
+          }
+          """);
+
+  /**
+   * Calls to the class's own static methods, inlined: scalar, enum, record and void results,
+   * context parameters, early returns, nested calls, a method that redirects, a SOCKHASH key built
+   * by a method, and a method shared by an SK_SKB and an SK_MSG program.
+   */
+  private static final JavaFileObject CALLS =
+      JavaFileObjects.forSourceString(
+          "lang.Calls",
+          """
+          package lang;
+
+          import io.sockmap4j.Direction;
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockHash;
+          import io.sockmap4j.SocketHash;
+          import io.sockmap4j.Verdict;
+
+          final class Calls {
+            record Flow(int ip, int port) {}
+
+            @SockHash(maxEntries = 16)
+            static SocketHash<Flow> flows;
+
+            static boolean isLocal(int ip) {
+              return ip >>> 24 == 127;
+            }
+
+            static int clamp(int x, int lo, int hi) {
+              if (x < lo) {
+                return lo;
+              }
+              return x > hi ? hi : x;
+            }
+
+            static Flow peerOf(SkBuff skb) {
+              return new Flow(skb.remoteIp4(), skb.remotePort());
+            }
+
+            static Flow swap(Flow f) {
+              return new Flow(f.port(), f.ip());
+            }
+
+            static Verdict forward(SkBuff skb, Flow to) {
+              if (isLocal(to.ip())) {
+                return flows.redirect(skb, to, Direction.INGRESS);
+              }
+              return flows.redirect(skb, swap(to));
+            }
+
+            static void touch(long x) {
+              if (x == 0) {
+                return;
+              }
+            }
+
+            @SkSkbParser(map = "flows")
+            static int parse(SkBuff skb) {
+              touch(skb.socketCookie());
+              return clamp(skb.len(), 1, clamp(skb.family(), 100, 4096));
+            }
+
+            @SkSkbVerdict(map = "flows")
+            static Verdict verdict(SkBuff skb) {
+              Flow peer = peerOf(skb);
+              return forward(skb, peer);
+            }
+
+            @SkMsgVerdict(map = "flows")
+            static Verdict send(SkMsg msg) {
+              return isLocal(msg.remoteIp4())
+                  ? flows.redirect(msg, new Flow(msg.localIp4(), clamp(msg.localPort(), 0, 65535)))
+                  : Verdict.PASS;
+            }
+          }
+          """);
+
+  /**
+   * Division and remainder by values known only at run time (int, long, compound), every JDK
+   * intrinsic, on values from the context, in a parser (fault result -1) and verdicts (DROP).
+   */
+  private static final JavaFileObject JDK =
+      JavaFileObjects.forSourceString(
+          "lang.Jdk",
+          """
+          package lang;
+
+          import io.sockmap4j.SkBuff;
+          import io.sockmap4j.SkMsg;
+          import io.sockmap4j.SkMsgVerdict;
+          import io.sockmap4j.SkSkbParser;
+          import io.sockmap4j.SkSkbVerdict;
+          import io.sockmap4j.SockMap;
+          import io.sockmap4j.SocketMap;
+          import io.sockmap4j.Verdict;
+
+          final class Jdk {
+            @SockMap(maxEntries = 4)
+            static SocketMap peers;
+
+            @SkSkbParser(map = "peers")
+            static int parse(SkBuff skb) {
+              int len = skb.len();
+              int family = skb.family();
+              int q = len / family;
+              q %= family - 2;
+              long wide = skb.socketCookie();
+              long lq = wide / len + wide % (wide >>> 3);
+              return q + (int) lq;
+            }
+
+            @SkSkbVerdict(map = "peers")
+            static Verdict verdict(SkBuff skb) {
+              int a = skb.len();
+              int b = skb.remotePort();
+              long c = skb.socketCookie();
+              long d = Integer.toUnsignedLong(a) * b;
+              int e =
+                  Integer.compareUnsigned(a, b)
+                      + Integer.divideUnsigned(a, b)
+                      + Integer.remainderUnsigned(a, b | 1)
+                      + Integer.reverseBytes(a)
+                      + Short.reverseBytes((short) a)
+                      + Character.reverseBytes((char) b)
+                      + Byte.toUnsignedInt((byte) a)
+                      + Short.toUnsignedInt((short) b)
+                      + Integer.rotateLeft(a, b)
+                      + Integer.rotateRight(a, 3)
+                      + Math.min(a, b)
+                      + Math.max(a, -b)
+                      + Math.abs(a - b);
+              long f =
+                  Long.reverseBytes(c)
+                      + Long.compareUnsigned(c, d)
+                      + Long.divideUnsigned(c, d)
+                      + Long.remainderUnsigned(c, 0xFFFF_FFFF_0L)
+                      + Long.rotateLeft(c, a)
+                      + Long.rotateRight(c, 17)
+                      + Math.min(c, a)
+                      + Math.max(d, c)
+                      + Math.abs(c)
+                      + Byte.toUnsignedLong((byte) b)
+                      + Short.toUnsignedLong((short) a);
+              return (e ^ f) % 3 == 0 ? Verdict.PASS : Verdict.DROP;
+            }
+
+            @SkMsgVerdict(map = "peers")
+            static Verdict send(SkMsg msg) {
+              return msg.size() / (msg.localPort() - 80) > 1 ? Verdict.PASS : Verdict.DROP;
+            }
+          }
+          """);
+
   // ------------------------------------------------------------------ the verifier accepts
 
   @KernelTest
@@ -461,6 +892,31 @@ class LanguageLoadTest {
   @KernelTest
   void expressionsLoad() {
     assertLoads(compile(EXPRESSIONS), "Expressions", List.of("parse", "verdict", "send"));
+  }
+
+  @KernelTest
+  void loopsLoad() {
+    assertLoads(compile(LOOPS), "Loops", List.of("parse", "verdict", "send"));
+  }
+
+  @KernelTest
+  void switchesAndEnumsLoad() {
+    assertLoads(compile(SWITCHES), "Switches", List.of("parse", "verdict", "send"));
+  }
+
+  @KernelTest
+  void arraysLoad() {
+    assertLoads(compile(ARRAYS), "Arrays", List.of("parse", "verdict", "send"));
+  }
+
+  @KernelTest
+  void inlinedCallsLoad() {
+    assertLoads(compile(CALLS), "Calls", List.of("parse", "verdict", "send"));
+  }
+
+  @KernelTest
+  void divisionAndIntrinsicsLoad() {
+    assertLoads(compile(JDK), "Jdk", List.of("parse", "verdict", "send"));
   }
 
   // ------------------------------------------------------------------------- code shapes
@@ -543,6 +999,118 @@ class LanguageLoadTest {
     assertTrue(
         build.stream().anyMatch(l -> l.startsWith("*(u16 *)(r10 " + (base + 16) + ") =")),
         build::toString);
+  }
+
+  @Test
+  void loopsJumpBackInsteadOfUnrolling() {
+    List<String> parse = program(listing(compile(LOOPS), "Loops"), "parse");
+
+    // popcount's 32 iterations: the body is emitted once, and a back-edge repeats it.
+    List<String> body = instructionTexts(statement(parse, "bits += (x >>> i) & 1;"));
+    assertEquals(1, body.stream().filter(l -> l.contains(">>= ")).count(), body::toString);
+    List<String> all = instructionTexts(instructions(parse));
+    assertTrue(all.stream().anyMatch(l -> l.matches("goto -\\d+ <\\d+>")), all::toString);
+    assertTrue(all.stream().noneMatch(l -> l.startsWith("call ")), all::toString);
+  }
+
+  @Test
+  void manyCasesAreFoundByABinarySearch() {
+    List<String> parse = program(listing(compile(SWITCHES), "Switches"), "parse");
+
+    List<String> dispatch = instructionTexts(statement(parse, "int header = switch (len & 0xFF)"));
+    // 15 values: halved by ordered comparisons, then each value tested once for equality.
+    assertTrue(dispatch.stream().anyMatch(l -> l.contains(" s>= ")), dispatch::toString);
+    for (int value : new int[] {0, 1, 2, 3, 10, 50, 100, 255}) {
+      assertEquals(
+          1,
+          dispatch.stream().filter(l -> l.matches("if w\\d == " + value + " goto .*")).count(),
+          () -> value + " in " + dispatch);
+    }
+    // A few cases: a chain of equality tests and no ordered comparison.
+    List<String> small = instructionTexts(statement(parse, "switch ((char) len)"));
+    assertTrue(small.stream().noneMatch(l -> l.contains(" s>= ")), small::toString);
+    assertTrue(small.stream().anyMatch(l -> l.matches("if w\\d == 65 goto .*")), small::toString);
+  }
+
+  @Test
+  void divisionByAValueChecksForZeroAndEndsWithTheFaultResult() {
+    String listing = listing(compile(JDK), "Jdk");
+
+    List<String> parse = program(listing, "parse");
+    List<String> divide = instructionTexts(statement(parse, "int q = len / family;"));
+    assertTrue(divide.stream().anyMatch(l -> l.matches("if w\\d == 0 goto .*")), divide::toString);
+    // The fault block ends the program: -1 for a parser (an error for the kernel) ...
+    List<String> all = instructionTexts(instructions(parse));
+    assertEquals(List.of("w0 = -1", "exit"), all.subList(all.size() - 2, all.size()));
+    // ... and DROP (0) for a verdict.
+    List<String> send = instructionTexts(instructions(program(listing, "send")));
+    assertEquals(List.of("w0 = 0", "exit"), send.subList(send.size() - 2, send.size()));
+  }
+
+  @Test
+  void intrinsicsCompileToTheirInstructions() {
+    List<String> verdict =
+        instructionTexts(instructions(program(listing(compile(JDK), "Jdk"), "verdict")));
+
+    // Integer, Long and Character.reverseBytes are byte swaps of 32, 64 and 16 bits ...
+    for (String swap : List.of("be32", "be64", "be16")) {
+      assertTrue(verdict.stream().anyMatch(l -> l.contains(" = " + swap + " ")), swap);
+    }
+    // ... and Short.reverseBytes sign-extends the swapped half-word again.
+    int swap = -1;
+    for (int i = 0; i < verdict.size() - 2; i++) {
+      if (verdict.get(i).contains(" = be16 ") && verdict.get(i + 1).endsWith("<<= 16")) {
+        swap = i;
+      }
+    }
+    assertTrue(swap >= 0, verdict::toString);
+    assertTrue(verdict.get(swap + 2).endsWith("s>>= 16"), verdict::toString);
+    // compareUnsigned uses the unsigned jumps, 32- and 64-bit.
+    assertTrue(
+        verdict.stream().anyMatch(l -> l.matches("if w\\d > w\\d goto .*")), verdict::toString);
+    assertTrue(
+        verdict.stream().anyMatch(l -> l.matches("if r\\d > r\\d goto .*")), verdict::toString);
+  }
+
+  @Test
+  void aVariableIndexIsCheckedThenAddressedFromTheFramePointer() {
+    List<String> parse = program(listing(compile(ARRAYS), "Arrays"), "parse");
+
+    List<String> increment = instructionTexts(statement(parse, "histogram[len & 15]++;"));
+    int check = indexOfMatch(increment, "if r\\d >= 16 goto .*");
+    assertTrue(check >= 0, increment::toString);
+    assertTrue(increment.get(check + 1).endsWith("<<= 2"), increment::toString);
+    assertTrue(increment.get(check + 2).endsWith("+= r10"), increment::toString);
+    // A constant index needs neither: the element is at a fixed offset from r10.
+    List<String> constant = instructionTexts(statement(parse, "histogram[3] ="));
+    assertTrue(constant.stream().noneMatch(l -> l.contains("goto")), constant::toString);
+    assertTrue(
+        constant.get(constant.size() - 1).matches("\\*\\(u32 \\*\\)\\(r10 -\\d+\\) = .*"),
+        constant::toString);
+  }
+
+  @Test
+  void inlinedCallsLeaveOnlyHelperCalls() {
+    String listing = listing(compile(CALLS), "Calls");
+
+    for (String program : List.of("parse", "verdict", "send")) {
+      for (String insn : instructionTexts(instructions(program(listing, program)))) {
+        if (insn.startsWith("call ")) {
+          assertTrue(
+              insn.matches("call bpf_(sk|msg)_redirect_hash#\\d+|call bpf_get_socket_cookie#46"),
+              insn);
+        }
+      }
+    }
+  }
+
+  private static int indexOfMatch(List<String> lines, String regex) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).matches(regex)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   // ------------------------------------------------------------------------------ helpers

@@ -24,8 +24,23 @@ public enum DiagnosticId {
   DuplicateProgram,
   /** Arguments of an intrinsic call that must be constants or the context parameter. */
   BadArgument,
-  /** Division or remainder whose divisor is not a non-zero constant. */
+  /**
+   * Division or remainder by the constant zero (Java would throw; the kernel rejects the program).
+   * The id keeps its historical name: divisors that are not constants are allowed since 0.2, with a
+   * runtime zero check that ends the program with its fault result.
+   */
   DivisionByNonConstant,
+  /**
+   * A loop whose end the compiler cannot prove: it needs an int or long counter compared with a
+   * constant in its condition and stepped by a constant once per iteration.
+   */
+  UnboundedLoop,
+  /**
+   * A method that calls itself, directly or through others: calls are inlined, so it never ends.
+   */
+  Recursion,
+  /** A constant array index outside the array, or a negative constant array length. */
+  IndexOutOfRange,
   /** The program's stack (locals, keys, spills) exceeds the kernel's 512 bytes. */
   StackOverflow,
   /** A path through a non-void program ends without a return. */

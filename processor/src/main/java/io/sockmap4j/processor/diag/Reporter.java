@@ -5,6 +5,10 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
@@ -16,6 +20,7 @@ import javax.tools.Diagnostic;
 public final class Reporter {
   private final Messager messager;
   private final Trees trees;
+  private final Map<Tree, Set<String>> printed = new IdentityHashMap<>();
   private int errors;
 
   public Reporter(Messager messager, Trees trees) {
@@ -23,9 +28,16 @@ public final class Reporter {
     this.trees = trees;
   }
 
-  /** An error at {@code tree}: javac prints the file, line, column and a caret under it. */
+  /**
+   * An error at {@code tree}: javac prints the file, line, column and a caret under it. The same
+   * message at the same tree is printed once (a method inlined into two programs is compiled
+   * twice), but counts every time, so that each program it spoils produces nothing.
+   */
   public void error(DiagnosticId id, Tree tree, CompilationUnitTree unit, String message) {
     errors++;
+    if (tree != null && !printed.computeIfAbsent(tree, t -> new HashSet<>()).add(message)) {
+      return;
+    }
     if (trees == null || tree == null || unit == null) {
       messager.printMessage(Diagnostic.Kind.ERROR, id.tag() + " " + message);
     } else {

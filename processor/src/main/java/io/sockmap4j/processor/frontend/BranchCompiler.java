@@ -1,12 +1,15 @@
 package io.sockmap4j.processor.frontend;
 
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import io.sockmap4j.processor.backend.JumpOp;
 import io.sockmap4j.processor.backend.Label;
+import io.sockmap4j.processor.backend.Register;
+import io.sockmap4j.processor.backend.Width;
 import io.sockmap4j.processor.frontend.Temps.Temp;
 import java.util.Optional;
 
@@ -136,5 +139,49 @@ final class BranchCompiler {
       default:
         return JumpOp.JNE;
     }
+  }
+
+  // ------------------------------------------------------------ conditions as values
+
+  /**
+   * A boolean value of a condition. Each path leaves its value in r0, which nothing touches between
+   * there and the join, so no register stays reserved while the condition is evaluated:
+   *
+   * <pre>
+   *   if !cond goto no;  r0 = 1;  goto done;  no: r0 = 0;  done: t = r0
+   * </pre>
+   */
+  Temp value(ExpressionTree condition) {
+    exprs.temps.spillAll(condition);
+    Label no = exprs.out.newLabel("bool_false");
+    Label done = exprs.out.newLabel("bool_done");
+    branch(condition, false, no);
+    exprs.out.movConst(Register.R0, 1);
+    exprs.out.jump(done);
+    exprs.out.bind(no);
+    exprs.out.movConst(Register.R0, 0);
+    exprs.out.bind(done);
+    return exprs.fromR0(JType.BOOLEAN, condition);
+  }
+
+  /** {@code c ? a : b}: each arm leaves its value in r0, as {@link #value} does. */
+  Temp conditional(ConditionalExpressionTree ce) {
+    JType type = exprs.typer.typeOf(ce);
+    exprs.temps.spillAll(ce);
+    Label otherwise = exprs.out.newLabel("cond_false");
+    Label done = exprs.out.newLabel("cond_done");
+    branch(ce.getCondition(), false, otherwise);
+    intoR0(ce.getTrueExpression(), type);
+    exprs.out.jump(done);
+    exprs.out.bind(otherwise);
+    intoR0(ce.getFalseExpression(), type);
+    exprs.out.bind(done);
+    return exprs.fromR0(type, ce);
+  }
+
+  private void intoR0(ExpressionTree e, JType type) {
+    Temp v = exprs.evalAs(e, type);
+    exprs.out.mov(Width.W64, Register.R0, exprs.temps.use(v, e));
+    exprs.temps.release(v);
   }
 }

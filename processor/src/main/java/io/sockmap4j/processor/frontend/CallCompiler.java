@@ -6,6 +6,7 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.util.TreeScanner;
 import io.sockmap4j.processor.backend.AluOp;
 import io.sockmap4j.processor.backend.Helper;
 import io.sockmap4j.processor.backend.Register;
@@ -23,10 +24,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Compiles the calls a program can make: context getters (a context load or {@code
- * bpf_get_socket_cookie}), {@code map.redirect(...)} (the {@code _map} helpers for SOCKMAP, the
- * {@code _hash} helpers for SOCKHASH with the key built on the stack), and record component
- * accessors. Helper arguments go in r1-r5 right before the call; the context stays in r6.
+ * Compiles the calls a program can make ({@link CallResolver} decides which): context getters (a
+ * context load or {@code bpf_get_socket_cookie}), {@code map.redirect(...)} (the {@code _map}
+ * helpers for SOCKMAP, the {@code _hash} helpers for SOCKHASH with the key built on the stack),
+ * record component accessors, {@code ordinal()}, JDK intrinsics ({@link IntrinsicCompiler}) and the
+ * class's own static methods ({@link InlineCalls}). Helper arguments go in r1-r5 right before the
+ * call; the context stays in r6.
  */
 final class CallCompiler {
   /** What the program runs on: selects the helper family. */
@@ -36,42 +39,79 @@ final class CallCompiler {
 
   private final ExpressionCompiler exprs;
   private final Target target;
+  private final IntrinsicCompiler intrinsics;
 
   CallCompiler(ExpressionCompiler exprs, Target target) {
     this.exprs = exprs;
     this.target = target;
+    this.intrinsics = new IntrinsicCompiler(exprs);
   }
 
   /**
    * Compiles a call; its value ends in a new temporary, or stays in r0 (and null is returned) when
-   * {@code leaveInR0}, which saves a move for {@code return call(...)}.
+   * {@code leaveInR0}, which saves a move for {@code return call(...)}. A {@code void} method can
+   * only be called with {@code leaveInR0} (as a statement).
    */
   Temp call(MethodInvocationTree inv, boolean leaveInR0) {
-    exprs.typer.typeOf(inv); // reports unknown methods precisely
-    MemberSelectTree ms = (MemberSelectTree) inv.getMethodSelect();
-    ExpressionTree receiver = ms.getExpression();
-    String method = ms.getIdentifier().toString();
-    if (exprs.names.isContext(receiver)) {
-      noArguments(inv, method);
-      return getter(ContextFields.lookup(target.context(), method).orElseThrow(), inv, leaveInR0);
+    CallResolver.Callee callee = exprs.typer.callee(inv);
+    String method =
+        inv.getMethodSelect() instanceof MemberSelectTree ms
+            ? ms.getIdentifier().toString()
+            : inv.getMethodSelect().toString();
+    if (callee instanceof CallResolver.Getter g) {
+      return getter(g.getter(), contextOffset(g.getter(), inv), inv, leaveInR0);
     }
-    Optional<MapDecl> map = exprs.names.map(receiver, exprs.frame);
-    if (map.isPresent()) {
-      return redirect(map.get(), inv, leaveInR0);
+    if (callee instanceof CallResolver.Redirect r) {
+      return redirect(r.map(), inv, leaveInR0);
     }
+    if (callee instanceof CallResolver.Ordinal o) {
+      return result(exprs.temps.retype(exprs.eval(o.receiver()), JType.INT), inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.Jdk jdk) {
+      return result(intrinsics.compile(jdk, inv), inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.Inline in) {
+      return inline(in, inv, leaveInR0);
+    }
+    CallResolver.Accessor accessor = (CallResolver.Accessor) callee;
     noArguments(inv, method);
-    Frame.Local local =
-        exprs.frame.lookup(((IdentifierTree) receiver).getName().toString()).orElseThrow();
-    RecordLayout.Field field = local.type().record().field(method).orElseThrow();
+    RecordLayout.Field field = accessor.field();
     Temp t = exprs.temps.acquire(JType.primitive(field.kind()), inv);
     Register r = leaveInR0 ? Register.R0 : exprs.use(t, inv);
-    exprs.out.load(size(field.kind()), r, Register.R10, local.offset() + field.offset());
+    exprs.out.load(size(field.kind()), r, Register.R10, accessor.local().offset() + field.offset());
     if (field.kind() == PrimitiveKind.BYTE || field.kind() == PrimitiveKind.SHORT) {
       int shift = field.kind() == PrimitiveKind.BYTE ? 24 : 16;
       exprs.out.aluImm(Width.W32, AluOp.LSH, r, shift);
       exprs.out.aluImm(Width.W32, AluOp.ARSH, r, shift);
     }
     return finish(t, leaveInR0);
+  }
+
+  private Temp inline(CallResolver.Inline callee, MethodInvocationTree inv, boolean leaveInR0) {
+    JType type = callee.type();
+    if (type.kind() == JType.Kind.RECORD) {
+      throw CompileError.unsupported(
+          inv,
+          "a record result here",
+          "A method returning a record can initialise or assign a record local, or be a"
+              + " SOCKHASH key.");
+    }
+    if (type.kind() == JType.Kind.VOID && !leaveInR0) {
+      throw CompileError.unsupported(
+          inv, "using the result of the void method " + callee.method().getName(), "");
+    }
+    exprs.statements().inlineCalls().inline(inv, callee, 0);
+    return type.kind() == JType.Kind.VOID ? null : fromR0(type, inv, leaveInR0);
+  }
+
+  /** A computed temporary as the call's value: moved to r0 when {@code leaveInR0}. */
+  private Temp result(Temp t, Tree at, boolean leaveInR0) {
+    if (leaveInR0) {
+      exprs.out.mov(Width.W64, Register.R0, exprs.use(t, at));
+      exprs.temps.release(t);
+      return null;
+    }
+    return t;
   }
 
   private Temp finish(Temp t, boolean leaveInR0) {
@@ -90,7 +130,63 @@ final class CallCompiler {
     }
   }
 
-  private Temp getter(ContextFields.Getter g, MethodInvocationTree inv, boolean leaveInR0) {
+  /**
+   * The context offset a getter call reads: the getter's own, or for an indexed getter ({@code
+   * cb(i)}) the offset of element {@code i}, which must be a constant in range because the verifier
+   * checks each context access at its fixed offset.
+   */
+  private int contextOffset(ContextFields.Getter g, MethodInvocationTree inv) {
+    if (!g.isIndexed()) {
+      noArguments(inv, g.name());
+      return g.offset();
+    }
+    String form =
+        exprs.names.contextName()
+            + "."
+            + g.name()
+            + "(0) to "
+            + g.name()
+            + "("
+            + (g.elements() - 1);
+    List<? extends ExpressionTree> args = inv.getArguments();
+    if (args.size() != 1) {
+      throw new CompileError(
+          DiagnosticId.BadArgument,
+          inv,
+          "'" + g.name() + "(index)' takes exactly one argument, the index: write " + form + ").");
+    }
+    Optional<Constant> index = exprs.typer.constant(args.get(0));
+    if (index.isEmpty() || !index.get().type().isNumeric() || index.get().type().isLong()) {
+      throw new CompileError(
+          DiagnosticId.BadArgument,
+          args.get(0),
+          "the index of '"
+              + g.name()
+              + "(index)' must be an int compile-time constant: the verifier checks every context"
+              + " read at its fixed offset when it loads the program. Write "
+              + form
+              + "), or use a static final constant.");
+    }
+    long i = index.get().value();
+    if (i < 0 || i >= g.elements()) {
+      throw new CompileError(
+          DiagnosticId.BadArgument,
+          args.get(0),
+          "index "
+              + i
+              + " is out of range: "
+              + g.name()
+              + " has "
+              + g.elements()
+              + " words, "
+              + form
+              + ").");
+    }
+    return g.offset() + 4 * (int) i;
+  }
+
+  private Temp getter(
+      ContextFields.Getter g, int offset, MethodInvocationTree inv, boolean leaveInR0) {
     if (g.isHelper()) {
       exprs.out.mov(Width.W64, Register.R1, Register.R6);
       exprs.out.call(g.helper());
@@ -98,7 +194,7 @@ final class CallCompiler {
     }
     Temp t = exprs.temps.acquire(g.type(), inv);
     Register r = leaveInR0 ? Register.R0 : exprs.use(t, inv);
-    exprs.out.load(Size.W, r, Register.R6, g.offset());
+    exprs.out.load(Size.W, r, Register.R6, offset);
     if (g.swap32()) {
       exprs.out.toBigEndian(r, 32);
     }
@@ -151,8 +247,7 @@ final class CallCompiler {
       exprs.temps.release(key);
     } else {
       int offset = keyOnStack(args.get(1), map);
-      exprs.out.mov(Width.W64, Register.R3, Register.R10);
-      exprs.out.aluImm(Width.W64, AluOp.ADD, Register.R3, offset);
+      exprs.out.addressOf(Register.R3, offset, map.key().size());
     }
     exprs.out.mov(Width.W64, Register.R1, Register.R6);
     exprs.out.loadMap(Register.R2, map.name());
@@ -204,6 +299,13 @@ final class CallCompiler {
       copy(source.get().offset(), offset, layout.size(), e);
       return;
     }
+    if (e instanceof MethodInvocationTree inv
+        && exprs.typer.callee(inv) instanceof CallResolver.Inline callee
+        && callee.type().kind() == JType.Kind.RECORD
+        && callee.type().record().equals(layout)) {
+      exprs.statements().inlineCalls().inline(inv, callee, offset);
+      return;
+    }
     if (!(e instanceof NewClassTree nc)) {
       throw new CompileError(
           DiagnosticId.BadArgument,
@@ -234,6 +336,20 @@ final class CallCompiler {
               + args.size()
               + ".");
     }
+    if (readsRecordAt(args, offset)) {
+      // r = new R(..., r.x(), ...): Java evaluates every argument before r changes, so build the
+      // new value aside and copy it over (found by the differential test).
+      int scratch = exprs.frame.allocate(layout.size(), nc);
+      storeComponents(args, layout, scratch);
+      copy(scratch, offset, layout.size(), nc);
+      return;
+    }
+    storeComponents(args, layout, offset);
+  }
+
+  /** Zeroes the padding of a record at {@code offset}, then stores each component. */
+  private void storeComponents(
+      List<? extends ExpressionTree> args, RecordLayout layout, int offset) {
     if (layout.hasPadding()) {
       for (int i = 0; i < layout.size(); i += 8) {
         exprs.out.storeImm(Size.DW, Register.R10, offset + i, 0);
@@ -247,13 +363,42 @@ final class CallCompiler {
       if (c.isPresent()
           && (field.kind() != PrimitiveKind.LONG || c.get().value() == (int) c.get().value())) {
         exprs.out.storeImm(
-            size(field.kind()), Register.R10, at, (int) Typer.narrow(type, c.get().value()));
+            size(field.kind()),
+            Register.R10,
+            at,
+            (int) ConstantFolder.narrow(type, c.get().value()));
       } else {
         Temp v = exprs.evalAs(args.get(i), type);
         exprs.out.store(size(field.kind()), Register.R10, at, exprs.use(v, args.get(i)));
         exprs.temps.release(v);
       }
     }
+  }
+
+  /** Whether an argument reads the record local stored at {@code offset}. */
+  private boolean readsRecordAt(List<? extends ExpressionTree> args, int offset) {
+    TreeScanner<Boolean, Void> reads =
+        new TreeScanner<>() {
+          @Override
+          public Boolean visitIdentifier(IdentifierTree id, Void unused) {
+            return exprs
+                .frame
+                .lookup(id.getName().toString())
+                .filter(l -> l.type().kind() == JType.Kind.RECORD && l.offset() == offset)
+                .isPresent();
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        };
+    for (ExpressionTree arg : args) {
+      if (Boolean.TRUE.equals(reads.scan(arg, null))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Copies exactly {@code bytes} (never reading past them: the verifier checks every byte). */

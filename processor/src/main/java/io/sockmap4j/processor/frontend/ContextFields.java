@@ -13,13 +13,28 @@ import java.util.Optional;
  * {@code be32} gives the int whose top byte is the first octet; {@code remote_port} holds the
  * network-order port in the upper 16 bits on little-endian machines, so {@code be32} of the raw u32
  * is the host-order port; {@code local_port} is already host order.
+ *
+ * <p>{@code cb(i)} reads {@code cb[i]} of the control buffer {@code __u32 cb[5]} at offset 48: the
+ * index must be a constant, because the verifier checks each context offset when it loads the
+ * program.
  */
 final class ContextFields {
 
-  /** How a getter is compiled. */
-  record Getter(String name, int offset, boolean swap32, Helper helper, JType type) {
+  /**
+   * How a getter is compiled. {@code elements} is 0 for a getter without arguments, or the length
+   * of the u32 array at {@code offset} that the getter indexes with its one constant argument.
+   */
+  record Getter(String name, int offset, boolean swap32, Helper helper, JType type, int elements) {
+    Getter(String name, int offset, boolean swap32, Helper helper, JType type) {
+      this(name, offset, swap32, helper, type, 0);
+    }
+
     boolean isHelper() {
       return helper != null;
+    }
+
+    boolean isIndexed() {
+      return elements > 0;
     }
   }
 
@@ -31,6 +46,8 @@ final class ContextFields {
           "localIp4", load("localIp4", 96, true),
           "remotePort", load("remotePort", 132, true),
           "localPort", load("localPort", 136, false),
+          "priority", load("priority", 32, false),
+          "cb", new Getter("cb", 48, false, null, JType.INT, 5),
           "socketCookie",
               new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG));
 

@@ -21,6 +21,9 @@ import java.util.Set;
  * <p>An unconditional jump is held back until code becomes reachable elsewhere: if the next label
  * bound is its own target (only dead code came in between, as in {@code if (false) {...}}), it
  * would be a {@code goto +0} and is dropped.
+ *
+ * <p>Loops (kernel 5.3) jump backwards to a label bound before the jump exists: {@link
+ * #bindLoopHead} binds such a label whenever the code before it is reachable.
  */
 final class Emitter {
   private final Assembler asm = new Assembler();
@@ -45,6 +48,11 @@ final class Emitter {
     asm.at(pos);
   }
 
+  /** The source position instructions are attributed to now. */
+  SourcePos position() {
+    return pos;
+  }
+
   Label newLabel(String hint) {
     return asm.newLabel(hint);
   }
@@ -60,6 +68,18 @@ final class Emitter {
       flushJump();
       asm.bind(label);
       reachable = true;
+    }
+  }
+
+  /**
+   * Binds the head of a loop, which only later jumps (the back-edges) target. {@link #bind} would
+   * skip a label nothing has jumped to yet; this one is bound whenever the loop is reachable at
+   * all. A loop that is not reachable stays entirely unemitted: its back-edges are dead code too.
+   */
+  void bindLoopHead(Label label) {
+    if (reachable) {
+      targeted.add(label);
+      asm.bind(label);
     }
   }
 
@@ -143,6 +163,12 @@ final class Emitter {
   void loadMap(Register dst, String mapName) {
     if (reachable) {
       asm.loadMap(dst, mapName);
+    }
+  }
+
+  void addressOf(Register dst, int off, int size) {
+    if (reachable) {
+      asm.addressOf(dst, off, size);
     }
   }
 

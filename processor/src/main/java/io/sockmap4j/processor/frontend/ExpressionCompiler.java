@@ -1,5 +1,6 @@
 package io.sockmap4j.processor.frontend;
 
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.CompoundAssignmentTree;
@@ -8,11 +9,11 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import io.sockmap4j.processor.backend.AluOp;
-import io.sockmap4j.processor.backend.Label;
 import io.sockmap4j.processor.backend.Register;
 import io.sockmap4j.processor.backend.Size;
 import io.sockmap4j.processor.backend.Width;
@@ -23,7 +24,9 @@ import java.util.Optional;
 
 /**
  * Compiles expressions to instructions that leave their value in a temporary. Conditions used for
- * control flow go through {@link BranchCompiler}; calls go through {@link CallCompiler}.
+ * control flow go through {@link BranchCompiler}; calls go through {@link CallCompiler};
+ * assignments through {@link Assignments}; array elements through {@link ArrayCompiler}; switch
+ * expressions through {@link SwitchCompiler}.
  */
 final class ExpressionCompiler {
   final Emitter out;
@@ -31,8 +34,12 @@ final class ExpressionCompiler {
   final Temps temps;
   final Typer typer;
   final Names names;
+  final Faults faults;
   private final BranchCompiler branches;
   private final CallCompiler calls;
+  private final Assignments assignments;
+  private final ArrayCompiler arrays;
+  private StatementCompiler statements;
 
   ExpressionCompiler(
       Emitter out, Frame frame, Temps temps, Typer typer, Names names, CallCompiler.Target target) {
@@ -41,8 +48,11 @@ final class ExpressionCompiler {
     this.temps = temps;
     this.typer = typer;
     this.names = names;
+    this.faults = new Faults(out);
     this.branches = new BranchCompiler(this);
     this.calls = new CallCompiler(this, target);
+    this.arrays = new ArrayCompiler(this);
+    this.assignments = new Assignments(this, arrays);
   }
 
   BranchCompiler branches() {
@@ -51,6 +61,22 @@ final class ExpressionCompiler {
 
   CallCompiler calls() {
     return calls;
+  }
+
+  ArrayCompiler arrays() {
+    return arrays;
+  }
+
+  /**
+   * The statement compiler, for the statements inside expressions (inlined method bodies, switch
+   * expressions). Set once by the {@link StatementCompiler} built on this compiler.
+   */
+  StatementCompiler statements() {
+    return statements;
+  }
+
+  void attach(StatementCompiler statements) {
+    this.statements = statements;
   }
 
   /** Evaluates a scalar expression into a new temporary (unpinned). */
@@ -67,12 +93,16 @@ final class ExpressionCompiler {
       case METHOD_INVOCATION:
         return calls.call((MethodInvocationTree) e, false);
       case ASSIGNMENT:
-        return assign((AssignmentTree) e);
+        return assignments.assign((AssignmentTree) e);
       case PREFIX_INCREMENT:
       case PREFIX_DECREMENT:
       case POSTFIX_INCREMENT:
       case POSTFIX_DECREMENT:
-        return increment((UnaryTree) e);
+        return assignments.increment((UnaryTree) e);
+      case ARRAY_ACCESS:
+        return arrays.read((ArrayAccessTree) e);
+      case SWITCH_EXPRESSION:
+        return statements.switches().expression((SwitchExpressionTree) e);
       case UNARY_MINUS:
       case BITWISE_COMPLEMENT:
       case UNARY_PLUS:
@@ -86,9 +116,9 @@ final class ExpressionCompiler {
       case GREATER_THAN_EQUAL:
       case EQUAL_TO:
       case NOT_EQUAL_TO:
-        return materialize(e);
+        return branches.value(e);
       case CONDITIONAL_EXPRESSION:
-        return conditional((ConditionalExpressionTree) e);
+        return branches.conditional((ConditionalExpressionTree) e);
       case TYPE_CAST:
         {
           TypeCastTree cast = (TypeCastTree) e;
@@ -106,7 +136,7 @@ final class ExpressionCompiler {
             e, "using map '" + e + "' as a value", "Call map.redirect(...).");
       default:
         if (e instanceof CompoundAssignmentTree ca) {
-          return compoundAssign(ca);
+          return assignments.compoundAssign(ca);
         }
         if (e instanceof BinaryTree b) {
           return binary(b);
@@ -118,10 +148,13 @@ final class ExpressionCompiler {
   /** Evaluates {@code e} and converts it to {@code type} (assignment conversion). */
   Temp evalAs(ExpressionTree e, JType type) {
     JType actual = typer.typeOf(e);
-    if (!actual.isScalar()) {
+    if (actual.kind() == JType.Kind.VOID) {
+      throw CompileError.unsupported(e, "using the result of the void method '" + e + "'", "");
+    }
+    if (!actual.isScalar() && !(unparen(e) instanceof IdentifierTree)) {
       throw CompileError.unsupported(e, "a " + actual + " value here", "Expected a " + type + ".");
     }
-    return convert(eval(e), type, e);
+    return convert(eval(e), type, e); // a local that is no scalar: readLocal says what to do
   }
 
   Register use(Temp t, Tree at) {
@@ -142,8 +175,11 @@ final class ExpressionCompiler {
           id,
           "using '" + id + "' (a " + type + ") as a value",
           type.kind() == JType.Kind.CONTEXT
-              ? "Call its getters, or pass it as the first argument of map.redirect(...)."
-              : "Use its components or pass it as a redirect key.");
+              ? "Call its getters, or pass it as the first argument of map.redirect(...) or of"
+                  + " a method of this class."
+              : type.kind() == JType.Kind.ARRAY
+                  ? "Read and write its elements; arrays cannot be copied or passed."
+                  : "Use its components or pass it as a redirect key.");
     }
     Frame.Local local = frame.lookup(id.getName().toString()).orElseThrow();
     Temp t = temps.acquire(type, id);
@@ -241,17 +277,11 @@ final class ExpressionCompiler {
             "'"
                 + operator
                 + "' by the constant zero: Java would throw ArithmeticException, and the kernel"
-                + " rejects a constant divisor of zero. Divide by a non-zero constant.");
+                + " rejects a constant divisor of zero. Divide by something else: a divisor"
+                + " known only at run time is checked when the program runs.");
       }
       if (rc.isEmpty()) {
-        throw new CompileError(
-            DiagnosticId.DivisionByNonConstant,
-            rightTree,
-            "the divisor of '"
-                + operator
-                + "' must be a non-zero compile-time constant: eBPF defines x / 0 as 0 where"
-                + " Java throws, so sockmap4j only divides by values it can prove non-zero."
-                + " Use a static final constant, or a shift or mask for powers of two.");
+        return divideByRegister(kind == Tree.Kind.DIVIDE, type, left, rightTree, at);
       }
       SignedDivision.emit(out, temps.use(left, at), w, kind == Tree.Kind.DIVIDE, rc.get().value());
       temps.unpin(left);
@@ -270,6 +300,18 @@ final class ExpressionCompiler {
     Register l = temps.use(left, at);
     Register r = temps.use(right, at);
     out.alu(w, op, l, r);
+    temps.release(right);
+    temps.unpin(left);
+    return left;
+  }
+
+  /** Java's {@code /} or {@code %} by a value known only at run time: zero ends the program. */
+  private Temp divideByRegister(
+      boolean divide, JType type, Temp left, ExpressionTree rightTree, Tree at) {
+    Temp right = convert(eval(rightTree), type, rightTree);
+    Register x = temps.use(left, at);
+    Register y = temps.use(right, at);
+    SignedDivision.byRegister(out, x, y, width(type), divide, faults.label());
     temps.release(right);
     temps.unpin(left);
     return left;
@@ -309,7 +351,7 @@ final class ExpressionCompiler {
     }
   }
 
-  private static Tree.Kind binaryKindOf(Tree.Kind compound) {
+  static Tree.Kind binaryKindOf(Tree.Kind compound) {
     switch (compound) {
       case DIVIDE_ASSIGNMENT:
         return Tree.Kind.DIVIDE;
@@ -330,133 +372,18 @@ final class ExpressionCompiler {
     return type.isLong() ? Width.W64 : Width.W32;
   }
 
-  // ------------------------------------------------------------ assignment
-
-  private Frame.Local assignable(ExpressionTree target) {
-    if (target instanceof ParenthesizedTree p) {
-      return assignable(p.getExpression());
-    }
-    if (target instanceof IdentifierTree id) {
-      Optional<Frame.Local> local = frame.lookup(id.getName().toString());
-      if (local.isPresent()) {
-        return local.get();
-      }
-      throw CompileError.unsupported(
-          target,
-          "assigning to '" + id + "'",
-          "Programs can only assign local variables; fields are read-only (static final"
-              + " constants) or maps.");
-    }
-    throw CompileError.unsupported(
-        target, "assigning to '" + target + "'", "Programs can only assign local variables.");
-  }
-
-  private Temp assign(AssignmentTree a) {
-    Frame.Local local = assignable(a.getVariable());
-    if (local.type().kind() == JType.Kind.RECORD) {
-      calls.buildRecordInto(a.getExpression(), local.type().record(), local.offset());
-      return null;
-    }
-    Temp v = evalAs(a.getExpression(), local.type());
-    out.store(Size.DW, Register.R10, local.offset(), temps.use(v, a));
-    temps.unpin(v);
-    return v;
-  }
-
-  private Temp compoundAssign(CompoundAssignmentTree ca) {
-    Frame.Local local = assignable(ca.getVariable());
-    JType varType = local.type();
-    Tree.Kind kind = binaryKindOf(ca.getKind());
-    boolean shift =
-        kind == Tree.Kind.LEFT_SHIFT
-            || kind == Tree.Kind.RIGHT_SHIFT
-            || kind == Tree.Kind.UNSIGNED_RIGHT_SHIFT;
-    JType rightType = typer.typeOf(ca.getExpression());
-    if (!varType.isNumeric() && !(varType.isBoolean() && rightType.isBoolean())) {
-      throw CompileError.unsupported(ca, "compound assignment to a " + varType, "");
-    }
-    JType opType =
-        varType.isBoolean()
-            ? JType.BOOLEAN
-            : shift ? varType.promoted() : JType.promote(varType, rightType);
-    Temp t = temps.acquire(varType, ca);
-    out.load(Size.DW, temps.use(t, ca), Register.R10, local.offset());
-    temps.unpin(t);
-    t = convert(t, opType, ca);
-    t = applyBinary(kind, opType, t, ca.getExpression(), shift, ca);
-    t = convert(t, varType, ca);
-    out.store(Size.DW, Register.R10, local.offset(), temps.use(t, ca));
+  /** A new temporary holding r0: where a value computed on several paths meets. */
+  Temp fromR0(JType type, Tree at) {
+    Temp t = temps.acquire(type, at);
+    out.mov(Width.W64, temps.use(t, at), Register.R0);
     temps.unpin(t);
     return t;
   }
 
-  private Temp increment(UnaryTree u) {
-    Frame.Local local = assignable(u.getExpression());
-    if (!local.type().isNumeric()) {
-      throw CompileError.unsupported(u, "++/-- on a " + local.type(), "");
+  private static ExpressionTree unparen(ExpressionTree e) {
+    while (e instanceof ParenthesizedTree p) {
+      e = p.getExpression();
     }
-    boolean up =
-        u.getKind() == Tree.Kind.PREFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_INCREMENT;
-    boolean postfix =
-        u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.POSTFIX_DECREMENT;
-    JType type = local.type();
-    Temp updated = temps.acquire(type.promoted(), u);
-    Register r = temps.use(updated, u);
-    out.load(Size.DW, r, Register.R10, local.offset());
-    Temp old = null;
-    if (postfix) {
-      old = temps.acquire(type, u);
-      out.mov(Width.W64, temps.use(old, u), r);
-      temps.unpin(old);
-    }
-    out.aluImm(width(type), AluOp.ADD, r, up ? 1 : -1);
-    temps.unpin(updated);
-    updated = convert(updated, type, u);
-    out.store(Size.DW, Register.R10, local.offset(), temps.use(updated, u));
-    temps.unpin(updated);
-    if (postfix) {
-      temps.release(updated);
-      return old;
-    }
-    return updated;
-  }
-
-  // ------------------------------------------------------------ control flow in expressions
-
-  /** A boolean value of a condition: {@code r = 1; if (cond) goto done; r = 0; done:}. */
-  private Temp materialize(ExpressionTree condition) {
-    temps.spillAll(condition);
-    Temp t = temps.acquire(JType.BOOLEAN, condition);
-    Register r = temps.use(t, condition);
-    Label done = out.newLabel("bool_done");
-    out.movConst(r, 1);
-    branches.branch(condition, true, done);
-    out.movConst(r, 0);
-    out.bind(done);
-    temps.unpin(t);
-    return t;
-  }
-
-  private Temp conditional(ConditionalExpressionTree ce) {
-    JType type = typer.typeOf(ce);
-    temps.spillAll(ce);
-    Temp result = temps.acquire(type, ce);
-    Register r = temps.use(result, ce);
-    Label otherwise = out.newLabel("cond_false");
-    Label done = out.newLabel("cond_done");
-    branches.branch(ce.getCondition(), false, otherwise);
-    moveInto(r, ce.getTrueExpression(), type);
-    out.jump(done);
-    out.bind(otherwise);
-    moveInto(r, ce.getFalseExpression(), type);
-    out.bind(done);
-    temps.unpin(result);
-    return result;
-  }
-
-  private void moveInto(Register target, ExpressionTree e, JType type) {
-    Temp v = evalAs(e, type);
-    out.mov(Width.W64, target, temps.use(v, e));
-    temps.release(v);
+    return e;
   }
 }

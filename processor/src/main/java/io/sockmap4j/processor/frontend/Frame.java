@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The program's stack frame and its block scopes. Locals, key structs and register spills get slots
- * below r10; the kernel allows 512 bytes per program, and exceeding it is a compile error at the
- * declaration that did not fit, not a verifier rejection at load time.
+ * The program's stack frame and its block scopes. Locals, key structs, arrays and register spills
+ * get slots below r10; the kernel allows 512 bytes per program, and exceeding it is a compile error
+ * at the declaration that did not fit, not a verifier rejection at load time. Inlined methods share
+ * the frame (their locals lie below the caller's), and a scope's slots are reused once it ends, so
+ * the limit applies to the deepest nesting of live locals, not to their total.
  *
  * <pre>
  *   r10 (read-only frame pointer) ->  +------------------+
@@ -29,19 +31,37 @@ final class Frame {
   /** Stands for a local whose declaration was an error. */
   private static final Local BROKEN = new Local("<broken>", 0, null);
 
-  private final Deque<Map<String, Local>> scopes = new ArrayDeque<>();
+  /** One block scope: its locals, the stack depth at its start, and whether it hides outer ones. */
+  private record Scope(Map<String, Local> locals, int usedAtEntry, boolean barrier) {}
+
+  private final Deque<Scope> scopes = new ArrayDeque<>();
   private int used;
+  private int peak;
 
   Frame() {
-    scopes.push(new HashMap<>());
+    scopes.push(new Scope(new HashMap<>(), 0, false));
   }
 
   void enterScope() {
-    scopes.push(new HashMap<>());
+    scopes.push(new Scope(new HashMap<>(), used, false));
   }
 
+  /**
+   * Enters the body of an inlined method: its locals are a fresh namespace, so lookups stop here
+   * and never see the caller's locals. Its stack lies below the caller's, in the same 512 bytes.
+   */
+  void enterMethod() {
+    scopes.push(new Scope(new HashMap<>(), used, true));
+  }
+
+  /**
+   * Leaves a scope and frees the stack it reserved, for the next scope to reuse. Callers make sure
+   * nothing allocated inside outlives it: statements leave no temporaries, and code that compiles
+   * statements inside an expression spills the live temporaries first (their slots then lie outside
+   * the scope).
+   */
   void exitScope() {
-    scopes.pop();
+    used = scopes.pop().usedAtEntry();
   }
 
   /**
@@ -50,13 +70,16 @@ final class Frame {
    * reported as unknown names on top of the error already reported at the declaration.
    */
   Optional<Local> lookup(String name) {
-    for (Map<String, Local> scope : scopes) {
-      Local local = scope.get(name);
+    for (Scope scope : scopes) {
+      Local local = scope.locals().get(name);
       if (local == BROKEN) {
         throw CompileError.followOn(name);
       }
       if (local != null) {
         return Optional.of(local);
+      }
+      if (scope.barrier()) {
+        break;
       }
     }
     return Optional.empty();
@@ -64,20 +87,19 @@ final class Frame {
 
   /** Records that the declaration of {@code name} failed (and was reported). */
   void declareBroken(String name) {
-    scopes.peek().put(name, BROKEN);
+    scopes.peek().locals().put(name, BROKEN);
   }
 
   Local declare(String name, JType type, Tree at) {
-    int size = type.kind() == JType.Kind.RECORD ? type.record().size() : 8;
-    Local local = new Local(name, allocate(size, at), type);
-    scopes.peek().put(name, local);
+    Local local = new Local(name, allocate(type.stackSize(), at), type);
+    scopes.peek().locals().put(name, local);
     return local;
   }
 
   /** Declares a local whose storage was reserved earlier with {@link #allocate}. */
   Local declareAt(String name, JType type, int offset) {
     Local local = new Local(name, offset, type);
-    scopes.peek().put(name, local);
+    scopes.peek().locals().put(name, local);
     return local;
   }
 
@@ -96,10 +118,12 @@ final class Frame {
               + " variables and record keys.");
     }
     used += rounded;
+    peak = Math.max(peak, used);
     return -used;
   }
 
+  /** The deepest the stack has been so far. */
   int bytesUsed() {
-    return used;
+    return peak;
   }
 }

@@ -1,13 +1,17 @@
 package io.sockmap4j.processor.frontend;
 
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.ImportTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import io.sockmap4j.processor.model.ClassModel;
 import io.sockmap4j.processor.model.MapDecl;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -21,15 +25,15 @@ import javax.lang.model.util.Elements;
 /**
  * Resolves the names a program body uses. Method bodies are not attributed while annotations are
  * processed, so names are looked up here by Java's rules, restricted to what the subset has:
- * locals, the context parameter, the class's map fields, compile-time constants, and types
- * (records, {@code Verdict}, {@code Direction}) named directly, through imports, in the same
- * package or fully qualified.
+ * locals, the context parameter, the class's map fields, compile-time constants, the class's own
+ * methods, and types (records, enums, {@code Verdict}, {@code Direction}) named directly, through
+ * imports, in the same package or fully qualified.
  */
 final class Names {
   private final Elements elements;
   private final ClassModel model;
   private final CompilationUnitTree unit;
-  private final String contextName;
+  private String contextName;
 
   Names(Elements elements, ClassModel model, CompilationUnitTree unit, String contextName) {
     this.elements = elements;
@@ -39,11 +43,75 @@ final class Names {
   }
 
   boolean isContext(ExpressionTree tree) {
-    return tree instanceof IdentifierTree id && id.getName().contentEquals(contextName);
+    return contextName != null
+        && tree instanceof IdentifierTree id
+        && id.getName().contentEquals(contextName);
   }
 
+  /** The context parameter's name in the method being compiled; null if it has none. */
   String contextName() {
     return contextName;
+  }
+
+  /**
+   * Makes {@code name} the context parameter (null: there is none), as the body of an inlined
+   * method names it; returns the previous name, which the caller restores.
+   */
+  String switchContextName(String name) {
+    String previous = contextName;
+    contextName = name;
+    return previous;
+  }
+
+  /** The program's class. */
+  TypeElement programClass() {
+    return model.type();
+  }
+
+  /** The static and instance methods named {@code name} declared in the program's class. */
+  List<MethodTree> methods(String name) {
+    List<MethodTree> found = new ArrayList<>();
+    classTree(unit.getTypeDecls(), model.type())
+        .ifPresent(
+            c -> {
+              for (Tree member : c.getMembers()) {
+                if (member instanceof MethodTree m && m.getName().contentEquals(name)) {
+                  found.add(m);
+                }
+              }
+            });
+    return found;
+  }
+
+  /** The declaration of {@code type} among {@code trees} and the classes nested in them. */
+  private static Optional<ClassTree> classTree(List<? extends Tree> trees, TypeElement type) {
+    Element enclosing = type.getEnclosingElement();
+    List<? extends Tree> candidates = trees;
+    if (enclosing instanceof TypeElement outer) {
+      Optional<ClassTree> outerTree = classTree(trees, outer);
+      if (outerTree.isEmpty()) {
+        return Optional.empty();
+      }
+      candidates = outerTree.get().getMembers();
+    }
+    for (Tree t : candidates) {
+      if (t instanceof ClassTree c && c.getSimpleName().contentEquals(type.getSimpleName())) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The constants of an enum type in ordinal order. */
+  static JType.EnumInfo enumInfo(TypeElement type) {
+    List<String> constants = new ArrayList<>();
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.ENUM_CONSTANT) {
+        constants.add(e.getSimpleName().toString());
+      }
+    }
+    return new JType.EnumInfo(
+        type.getQualifiedName().toString(), type.getSimpleName().toString(), constants);
   }
 
   /** The map a receiver names: {@code sockets} or {@code Echo.sockets}. */

@@ -79,7 +79,7 @@ public final class ProgramCompiler {
                 reporter.error(e.id(), e.tree() == null ? method : e.tree(), unit, e.getMessage()));
     out.at(positions.of(method.getReturnType())); // the signature line, not its annotations
     out.mov(Width.W64, Register.R6, Register.R1);
-    statements.block(method.getBody());
+    statements.program(method);
     if (out.reachable() && reporter.errorCount() == before) {
       reporter.error(
           DiagnosticId.MissingReturn,
@@ -87,6 +87,7 @@ public final class ProgramCompiler {
           unit,
           "a path through " + decl.name() + " ends without a return; every path must return.");
     }
+    statements.faultHandler();
     if (reporter.errorCount() != before) {
       return Optional.empty();
     }

@@ -1,33 +1,50 @@
 package io.sockmap4j.processor.frontend;
 
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
 import io.sockmap4j.processor.backend.Label;
 import io.sockmap4j.processor.backend.Register;
-import io.sockmap4j.processor.backend.Size;
 import io.sockmap4j.processor.backend.Width;
 import io.sockmap4j.processor.frontend.Temps.Temp;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * Compiles statements. Each statement is compiled under a guard: a {@link CompileError} is handed
  * to the error sink and compilation goes on with the next statement, so that every error of a
- * method is reported in one build.
+ * method is reported in one build. Loops go through {@link LoopCompiler}, switches through {@link
+ * SwitchCompiler}, calls to the class's methods through {@link InlineCalls}; {@link Flow} knows
+ * where {@code break}, {@code continue}, {@code yield} and {@code return} go.
  */
 final class StatementCompiler {
   private final ExpressionCompiler exprs;
   private final JType returnType;
   private final SourcePositions positions;
   private final Consumer<CompileError> errors;
+  private int errorCount;
+  private final Flow flow = new Flow();
+  private final LoopCompiler loops;
+  private final SwitchCompiler switches;
+  private final InlineCalls inlineCalls;
 
   /** Maps trees to backend source positions. */
   interface SourcePositions {
@@ -43,38 +60,123 @@ final class StatementCompiler {
     this.returnType = returnType;
     this.positions = positions;
     this.errors = errors;
+    this.loops = new LoopCompiler(this, exprs);
+    this.switches = new SwitchCompiler(this, exprs);
+    this.inlineCalls = new InlineCalls(this, exprs);
+    exprs.attach(this);
+  }
+
+  Flow flow() {
+    return flow;
+  }
+
+  /** How many errors the statements compiled so far had. */
+  int errorCount() {
+    return errorCount;
+  }
+
+  SwitchCompiler switches() {
+    return switches;
+  }
+
+  InlineCalls inlineCalls() {
+    return inlineCalls;
+  }
+
+  /** Compiles the program method's body. */
+  void program(MethodTree method) {
+    inlineCalls.enterProgram(method);
+    block(method.getBody());
+  }
+
+  /**
+   * After the body: the shared exit for the places where Java would throw (see {@link Faults}), if
+   * any jumps to it.
+   */
+  void faultHandler() {
+    exprs.faults.emitHandler(returnType);
+  }
+
+  /** Attributes the instructions emitted from now on to {@code tree}'s line. */
+  void at(Tree tree) {
+    exprs.out.at(positions.of(tree));
   }
 
   void block(BlockTree block) {
     exprs.frame.enterScope();
-    for (StatementTree s : block.getStatements()) {
-      statement(s);
+    try {
+      for (StatementTree s : block.getStatements()) {
+        statement(s);
+      }
+    } finally {
+      exprs.frame.exitScope();
     }
-    exprs.frame.exitScope();
   }
 
   void statement(StatementTree s) {
+    statement(s, null);
+  }
+
+  /** Compiles {@code s}, which the Java label {@code label} (or null) names. */
+  private void statement(StatementTree s, String label) {
     if (!(s instanceof BlockTree)) {
-      exprs.out.at(positions.of(s));
+      at(s);
     }
     switch (s.getKind()) {
       case BLOCK:
-        block((BlockTree) s);
+        labelled(s, label, () -> block((BlockTree) s));
         return;
       case IF:
-        ifStatement((IfTree) s);
+        labelled(s, label, () -> ifStatement((IfTree) s));
         return;
       case EMPTY_STATEMENT:
         return;
+      case LABELED_STATEMENT:
+        {
+          LabeledStatementTree l = (LabeledStatementTree) s;
+          statement(l.getStatement(), l.getLabel().toString());
+          return;
+        }
+      case WHILE_LOOP:
+        loops.whileLoop((WhileLoopTree) s, label);
+        return;
+      case DO_WHILE_LOOP:
+        loops.doWhileLoop((DoWhileLoopTree) s, label);
+        return;
+      case FOR_LOOP:
+        loops.forLoop((ForLoopTree) s, label);
+        return;
+      case ENHANCED_FOR_LOOP:
+        loops.forEach((EnhancedForLoopTree) s, label);
+        return;
+      case SWITCH:
+        guard(() -> switches.statement((SwitchTree) s, label));
+        return;
       default:
-        guard(s, () -> simple(s));
+        labelled(s, label, () -> guard(() -> simple(s)));
     }
+  }
+
+  /** A labelled statement other than a loop or switch: {@code break label} leaves it. */
+  private void labelled(Tree s, String label, Runnable body) {
+    if (label == null) {
+      body.run();
+      return;
+    }
+    Label end = exprs.out.newLabel("end_" + label);
+    flow.push(Flow.Entry.breakable(Flow.Kind.LABELLED, label, s, end));
+    try {
+      body.run();
+    } finally {
+      flow.pop();
+    }
+    exprs.out.bind(end);
   }
 
   private void simple(StatementTree s) {
     switch (s.getKind()) {
       case VARIABLE:
-        declare((VariableTree) s);
+        LocalDeclarations.declare(exprs, (VariableTree) s);
         return;
       case EXPRESSION_STATEMENT:
         {
@@ -92,81 +194,41 @@ final class StatementCompiler {
       case RETURN:
         returnStatement((ReturnTree) s);
         return;
+      case BREAK:
+        jump(s, ((BreakTree) s).getLabel(), false);
+        return;
+      case CONTINUE:
+        jump(s, ((ContinueTree) s).getLabel(), true);
+        return;
+      case YIELD:
+        yieldStatement((YieldTree) s);
+        return;
       default:
         throw unsupportedStatement(s);
     }
   }
 
-  private void guard(Tree at, Runnable body) {
+  /**
+   * Runs {@code body}; a {@link CompileError} is reported and the statement's temporaries freed.
+   */
+  void guard(Runnable body) {
+    List<Temp> before = exprs.temps.snapshot();
     try {
       body.run();
     } catch (CompileError e) {
+      // An inlined method is compiled once per call; the reporter prints each error once.
       if (!e.isFollowOn()) {
+        errorCount++;
         errors.accept(e);
       }
-      exprs.temps.clear();
+      exprs.temps.restore(before);
     }
-  }
-
-  private void declare(VariableTree v) {
-    try {
-      declareChecked(v);
-    } catch (CompileError e) {
-      exprs.frame.declareBroken(v.getName().toString());
-      throw e;
-    }
-  }
-
-  private void declareChecked(VariableTree v) {
-    if (!v.getModifiers().getAnnotations().isEmpty()) {
-      throw CompileError.unsupported(v, "annotations on local variables", "Remove them.");
-    }
-    ExpressionTree initializer = v.getInitializer();
-    if (initializer != null
-        && (initializer.getKind() == Tree.Kind.LAMBDA_EXPRESSION
-            || initializer.getKind() == Tree.Kind.MEMBER_REFERENCE)) {
-      // Report the lambda itself rather than its functional interface type.
-      throw Typer.unsupportedExpression(initializer);
-    }
-    JType type =
-        v.getType() == null
-            ? exprs.typer.typeOf(initializerOf(v))
-            : exprs.typer.declaredType(v.getType(), v);
-    if (!type.isScalar() && type.kind() != JType.Kind.RECORD) {
-      throw CompileError.unsupported(
-          v, "a local of type " + type, "Locals can be primitives, Verdict, or records.");
-    }
-    ExpressionTree init = v.getInitializer();
-    if (init == null) {
-      exprs.frame.declare(v.getName().toString(), type, v);
-      return;
-    }
-    if (type.kind() == JType.Kind.RECORD) {
-      // Declared after the initialiser is built, as Java scopes it.
-      int offset = exprs.frame.allocate(type.record().size(), v);
-      exprs.calls().buildRecordInto(init, type.record(), offset);
-      exprs.frame.declareAt(v.getName().toString(), type, offset);
-      return;
-    }
-    Temp value = exprs.evalAs(init, type);
-    Frame.Local local = exprs.frame.declare(v.getName().toString(), type, v);
-    exprs.out.store(Size.DW, Register.R10, local.offset(), exprs.use(value, v));
-    exprs.temps.release(value);
-  }
-
-  private static ExpressionTree initializerOf(VariableTree v) {
-    if (v.getInitializer() == null) {
-      throw CompileError.unsupported(v, "'var' without an initialiser", "Give it a value.");
-    }
-    return v.getInitializer();
   }
 
   private void ifStatement(IfTree s) {
     Label otherwise = exprs.out.newLabel("else");
     Label done = exprs.out.newLabel("endif");
-    guard(
-        s.getCondition(),
-        () -> exprs.branches().branch(unparen(s.getCondition()), false, otherwise));
+    guard(() -> exprs.branches().branch(unparen(s.getCondition()), false, otherwise));
     statement(s.getThenStatement());
     if (s.getElseStatement() != null) {
       exprs.out.jump(done);
@@ -178,31 +240,79 @@ final class StatementCompiler {
     }
   }
 
-  private void returnStatement(ReturnTree r) {
-    if (r.getExpression() == null) {
+  private void jump(StatementTree s, javax.lang.model.element.Name label, boolean isContinue) {
+    String name = label == null ? null : label.toString();
+    Optional<Flow.Entry> target = isContinue ? flow.continueTarget(name) : flow.breakTarget(name);
+    if (target.isEmpty()) {
       throw CompileError.unsupported(
-          r, "'return;' without a value", "This program returns " + returnType + ".");
+          s,
+          "this " + (isContinue ? "continue" : "break"),
+          "It must name an enclosing loop"
+              + (isContinue ? "" : ", switch or labelled statement")
+              + " of the same method and switch expression.");
     }
-    ExpressionTree e = unparen(r.getExpression());
-    Optional<Constant> c = exprs.typer.constant(e);
-    JType type = exprs.typer.typeOf(e);
-    if (!(type.equals(returnType) || (type.isNumeric() && returnType.isNumeric()))) {
-      throw CompileError.unsupported(
-          r, "returning a " + type, "This program returns " + returnType + ".");
-    }
-    if (c.isPresent()) {
-      exprs.out.movConst(Register.R0, new Constant(returnType, c.get().value()).registerValue());
-    } else if (e instanceof MethodInvocationTree inv) {
-      exprs.calls().call(inv, true);
-    } else {
-      Temp v = exprs.evalAs(e, returnType);
-      exprs.out.mov(Width.W64, Register.R0, exprs.use(v, r));
-      exprs.temps.release(v);
-    }
-    exprs.out.exit();
+    exprs.out.jump(isContinue ? target.get().continueTo() : target.get().breakTo());
   }
 
-  private static ExpressionTree unparen(ExpressionTree e) {
+  private void yieldStatement(YieldTree y) {
+    Flow.Entry target =
+        flow.yieldTarget()
+            .orElseThrow(
+                () -> CompileError.unsupported(y, "yield outside a switch expression", ""));
+    valueToR0(y.getValue(), target.type(), y);
+    exprs.out.jump(target.breakTo());
+  }
+
+  private void returnStatement(ReturnTree r) {
+    if (flow.insideSwitchExpression()) {
+      throw CompileError.unsupported(r, "return inside a switch expression", "Use yield.");
+    }
+    Optional<Flow.Entry> method = flow.returnTarget();
+    JType type = method.map(Flow.Entry::type).orElse(returnType);
+    if (r.getExpression() == null) {
+      if (type.kind() != JType.Kind.VOID) {
+        throw CompileError.unsupported(
+            r, "'return;' without a value", "This " + where(method) + " returns " + type + ".");
+      }
+    } else if (type.kind() == JType.Kind.RECORD) {
+      exprs.calls().buildRecordInto(r.getExpression(), type.record(), method.get().recordTarget());
+    } else {
+      valueToR0(r.getExpression(), type, r);
+    }
+    if (method.isPresent()) {
+      exprs.out.jump(method.get().breakTo());
+    } else {
+      exprs.out.exit();
+    }
+  }
+
+  private static String where(Optional<Flow.Entry> method) {
+    return method.isPresent() ? "method" : "program";
+  }
+
+  /** Evaluates {@code value} as a {@code type} result into r0. */
+  void valueToR0(ExpressionTree value, JType type, Tree at) {
+    ExpressionTree e = unparen(value);
+    Optional<Constant> c = exprs.typer.constant(e);
+    JType actual = exprs.typer.typeOf(e);
+    if (!(actual.equals(type) || (actual.isNumeric() && type.isNumeric()))) {
+      throw CompileError.unsupported(
+          at,
+          "a " + actual + " result",
+          "This " + where(flow.returnTarget()) + " returns " + type + ".");
+    }
+    if (c.isPresent()) {
+      exprs.out.movConst(Register.R0, new Constant(type, c.get().value()).registerValue());
+    } else if (e instanceof MethodInvocationTree inv && actual.equals(type)) {
+      exprs.calls().call(inv, true);
+    } else {
+      Temp v = exprs.evalAs(e, type);
+      exprs.out.mov(Width.W64, Register.R0, exprs.use(v, at));
+      exprs.temps.release(v);
+    }
+  }
+
+  static ExpressionTree unparen(ExpressionTree e) {
     while (e instanceof ParenthesizedTree p) {
       e = p.getExpression();
     }
@@ -213,17 +323,6 @@ final class StatementCompiler {
     String what;
     String hint;
     switch (s.getKind()) {
-      case WHILE_LOOP:
-      case DO_WHILE_LOOP:
-      case FOR_LOOP:
-      case ENHANCED_FOR_LOOP:
-        what = "a loop";
-        hint = "Unroll the loop by hand (a fixed number of copies of its body).";
-        break;
-      case SWITCH:
-        what = "a switch statement";
-        hint = "Use if/else chains.";
-        break;
       case TRY:
       case THROW:
         what = s.getKind() == Tree.Kind.TRY ? "try/catch/finally" : "throw";

@@ -90,9 +90,22 @@ final class Temps {
     }
   }
 
-  /** Forgets every temporary: after an error, the statement's code is discarded anyway. */
-  void clear() {
-    live.clear();
+  /**
+   * The live temporaries now, for {@link #restore} after a statement inside an expression fails.
+   */
+  List<Temp> snapshot() {
+    return List.copyOf(live);
+  }
+
+  /**
+   * Forgets the temporaries acquired since {@code snapshot}: after an error in a statement, whose
+   * code is discarded anyway, while the expression around it (an inlined call's caller) goes on.
+   */
+  void restore(List<Temp> snapshot) {
+    live.retainAll(snapshot);
+    for (Temp t : live) {
+      t.pinned = false;
+    }
   }
 
   boolean isEmpty() {

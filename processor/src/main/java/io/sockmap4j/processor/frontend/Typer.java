@@ -1,16 +1,19 @@
 package io.sockmap4j.processor.frontend;
 
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.ArrayTypeTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.PrimitiveTypeTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
@@ -23,18 +26,34 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Computes the static type of expressions and folds compile-time constants with Java's exact
- * semantics (32-bit wrap for int, 64-bit for long, masked shift counts, truncating division).
+ * Computes the static type of expressions; compile-time constants are folded by {@link
+ * ConstantFolder} and calls resolved by {@link CallResolver}.
  */
 final class Typer {
   private final Names names;
   private final Frame frame;
-  private final ContextKind context;
+  private final ConstantFolder folder;
+  private final CallResolver calls;
 
   Typer(Names names, Frame frame, ContextKind context) {
     this.names = names;
     this.frame = frame;
-    this.context = context;
+    this.folder = new ConstantFolder(names, frame, this);
+    this.calls = new CallResolver(names, frame, context, this);
+  }
+
+  /** The value of {@code e} if it is a compile-time constant of the subset. */
+  Optional<Constant> constant(ExpressionTree e) {
+    return folder.constant(e);
+  }
+
+  /** What the call {@code inv} is; a {@link CompileError} if programs cannot make it. */
+  CallResolver.Callee callee(MethodInvocationTree inv) {
+    return calls.resolve(inv);
+  }
+
+  CallResolver resolver() {
+    return calls;
   }
 
   /** The type of {@code e}; a {@link CompileError} if it uses something outside the subset. */
@@ -57,10 +76,15 @@ final class Typer {
             e,
             "'"
                 + e
-                + "' is not a map, a compile-time constant or an enum constant of Verdict or"
-                + " Direction.");
+                + "' is not a map, a compile-time constant, an enum constant or an array length.");
       case METHOD_INVOCATION:
-        return invocationType((MethodInvocationTree) e);
+        return callee((MethodInvocationTree) e).type();
+      case ARRAY_ACCESS:
+        return elementType((ArrayAccessTree) e);
+      case NEW_ARRAY:
+        return newArrayType((NewArrayTree) e, null);
+      case SWITCH_EXPRESSION:
+        return switchType((SwitchExpressionTree) e);
       case ASSIGNMENT:
         return typeOf(((com.sun.source.tree.AssignmentTree) e).getVariable());
       case PREFIX_INCREMENT:
@@ -77,9 +101,11 @@ final class Typer {
       case CONDITIONAL_EXPRESSION:
         {
           ConditionalExpressionTree ce = (ConditionalExpressionTree) e;
-          JType a = typeOf(ce.getTrueExpression());
-          JType b = typeOf(ce.getFalseExpression());
-          return a.isNumeric() && b.isNumeric() && !a.equals(b) ? JType.promote(a, b) : a;
+          return conditionalType(
+              typeOf(ce.getTrueExpression()),
+              jlsConstant(ce.getTrueExpression()),
+              typeOf(ce.getFalseExpression()),
+              jlsConstant(ce.getFalseExpression()));
         }
       case TYPE_CAST:
         return castType((TypeCastTree) e);
@@ -162,59 +188,68 @@ final class Typer {
             + " fields and non-constant static fields cannot be read by programs.");
   }
 
-  private JType invocationType(MethodInvocationTree inv) {
-    if (inv.getMethodSelect() instanceof MemberSelectTree ms) {
-      String method = ms.getIdentifier().toString();
-      ExpressionTree receiver = ms.getExpression();
-      if (names.isContext(receiver)) {
-        return ContextFields.lookup(context, method)
-            .map(ContextFields.Getter::type)
-            .orElseThrow(() -> unknownGetter(ms, method));
-      }
-      if (names.map(receiver, frame).isPresent() && method.equals("redirect")) {
-        return JType.VERDICT;
-      }
-      if (receiver instanceof IdentifierTree id) {
-        Optional<Frame.Local> local = frame.lookup(id.getName().toString());
-        if (local.isPresent() && local.get().type().kind() == JType.Kind.RECORD) {
-          return local
-              .get()
-              .type()
-              .record()
-              .field(method)
-              .map(f -> JType.primitive(f.kind()))
-              .orElseThrow(
-                  () ->
-                      new CompileError(
-                          DiagnosticId.UnknownMethod,
-                          ms,
-                          "record " + local.get().type() + " has no component '" + method + "'."));
-        }
-      }
+  /**
+   * The type of {@code c ? a : b} with numeric operands, as JLS 15.25 gives it: the operands' type
+   * when they agree; {@code short} for a byte and a short; byte, short or char when the other
+   * operand is an {@code int} constant that fits it ({@code c ? (byte) x : 5} is a byte); else
+   * binary numeric promotion. The value is the same either way; the type shows in a {@code var}
+   * local, which would otherwise skip the narrowing of later compound assignments (found by the
+   * differential test).
+   */
+  static JType conditionalType(
+      JType a, Optional<Constant> constantA, JType b, Optional<Constant> constantB) {
+    if (a.equals(b) || !a.isNumeric() || !b.isNumeric()) {
+      return a;
     }
-    throw new CompileError(
-        DiagnosticId.UnknownMethod,
-        inv,
-        "unknown method call '"
-            + inv.getMethodSelect()
-            + "(...)'. Programs can call the context getters ("
-            + names.contextName()
-            + "."
-            + ContextFields.names(context).replace(", ", "(), " + names.contextName() + ".")
-            + "()), map.redirect(...), and record component accessors; calls to other"
-            + " methods are not supported yet.");
+    if ((a.isPrimitive(PrimitiveKind.BYTE) && b.isPrimitive(PrimitiveKind.SHORT))
+        || (a.isPrimitive(PrimitiveKind.SHORT) && b.isPrimitive(PrimitiveKind.BYTE))) {
+      return JType.primitive(PrimitiveKind.SHORT);
+    }
+    if (intConstantFits(constantB, a)) {
+      return a;
+    }
+    if (intConstantFits(constantA, b)) {
+      return b;
+    }
+    return JType.promote(a, b);
   }
 
-  private CompileError unknownGetter(Tree at, String method) {
-    return new CompileError(
-        DiagnosticId.UnknownMethod,
-        at,
-        context.simpleName()
-            + " has no getter '"
-            + method
-            + "()' that programs can use; available: "
-            + ContextFields.names(context)
-            + ".");
+  /**
+   * The value of {@code e} if it is a constant expression as JLS 15.29 defines it. The compiler
+   * knows more values than javac calls constant (a call with constant arguments, the length of an
+   * array local), and only JLS constants narrow the type of a conditional.
+   */
+  Optional<Constant> jlsConstant(ExpressionTree e) {
+    Boolean notConstant =
+        new com.sun.source.util.TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree inv, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitMemberSelect(MemberSelectTree ms, Void unused) {
+            return ms.getExpression() instanceof IdentifierTree id
+                && frame.lookup(id.getName().toString()).isPresent();
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(e, null);
+    return Boolean.TRUE.equals(notConstant) ? Optional.empty() : constant(e);
+  }
+
+  private static boolean intConstantFits(Optional<Constant> constant, JType small) {
+    boolean narrow =
+        small.isPrimitive(PrimitiveKind.BYTE)
+            || small.isPrimitive(PrimitiveKind.SHORT)
+            || small.isPrimitive(PrimitiveKind.CHAR);
+    return narrow
+        && constant.isPresent()
+        && constant.get().type().equals(JType.INT)
+        && ConstantFolder.narrow(small, constant.get().value()) == constant.get().value();
   }
 
   JType castType(TypeCastTree cast) {
@@ -235,7 +270,10 @@ final class Typer {
         "Casts between byte, short, char, int and long are.");
   }
 
-  /** The declared type of a local: a primitive, Verdict, or a record of primitives. */
+  /**
+   * The declared type of a local or parameter: a primitive, an enum (not Direction), a record of
+   * primitives, or an array of primitives, whose length (here -1) its initializer gives.
+   */
   JType declaredType(Tree type, Tree at) {
     if (type instanceof PrimitiveTypeTree p) {
       PrimitiveKind kind = PrimitiveKind.of(p.getPrimitiveTypeKind());
@@ -243,12 +281,14 @@ final class Typer {
         return JType.primitive(kind);
       }
     }
+    if (type instanceof ArrayTypeTree a
+        && a.getType() instanceof PrimitiveTypeTree p
+        && PrimitiveKind.of(p.getPrimitiveTypeKind()) != null) {
+      return JType.array(PrimitiveKind.of(p.getPrimitiveTypeKind()), -1);
+    }
     Optional<TypeElement> element = names.type(type);
     if (element.isPresent()) {
       String name = element.get().getQualifiedName().toString();
-      if (name.equals("io.sockmap4j.Verdict")) {
-        return JType.VERDICT;
-      }
       if (name.equals("io.sockmap4j.Direction")) {
         throw new CompileError(
             DiagnosticId.UnsupportedType,
@@ -262,6 +302,9 @@ final class Typer {
             .map(JType::record)
             .orElseThrow(() -> recordOfPrimitivesOnly(at, name));
       }
+      if (element.get().getKind() == ElementKind.ENUM) {
+        return JType.enumType(Names.enumInfo(element.get()));
+      }
     }
     throw new CompileError(
         DiagnosticId.UnsupportedType,
@@ -269,7 +312,8 @@ final class Typer {
         "type '"
             + type
             + "' is not supported in sockmap4j programs. Locals can be boolean, byte, short, char,"
-            + " int, long, Verdict, or a record whose components are such primitives.");
+            + " int, long, an enum, a record whose components are such primitives, or an array"
+            + " of primitives.");
   }
 
   io.sockmap4j.processor.model.RecordLayout recordOf(NewClassTree nc) {
@@ -310,9 +354,11 @@ final class Typer {
         return CompileError.unsupported(
             e, "a lambda or method reference", "Write the code inline in the program method.");
       case NEW_ARRAY:
-      case ARRAY_ACCESS:
         return CompileError.unsupported(
-            e, "an array", "Use separate local variables, or a record of primitives.");
+            e,
+            "an array created here",
+            "Arrays are local variables declared with their elements or a constant length:"
+                + " 'int[] a = new int[8];' or 'long[] b = {1, 2};'.");
       default:
         return CompileError.unsupported(
             e,
@@ -321,208 +367,97 @@ final class Typer {
     }
   }
 
-  // ---------------------------------------------------------------- constant folding
+  // ---------------------------------------------------------------- arrays and switches
 
-  /** The value of {@code e} if it is a compile-time constant of the subset. */
-  Optional<Constant> constant(ExpressionTree e) {
-    switch (e.getKind()) {
-      case INT_LITERAL:
-        return Optional.of(new Constant(JType.INT, (Integer) ((LiteralTree) e).getValue()));
-      case LONG_LITERAL:
-        return Optional.of(new Constant(JType.LONG, (Long) ((LiteralTree) e).getValue()));
-      case BOOLEAN_LITERAL:
-        return Optional.of(
-            new Constant(JType.BOOLEAN, (Boolean) ((LiteralTree) e).getValue() ? 1 : 0));
-      case CHAR_LITERAL:
-        return Optional.of(
-            new Constant(
-                JType.primitive(PrimitiveKind.CHAR), (Character) ((LiteralTree) e).getValue()));
-      case PARENTHESIZED:
-        return constant(((ParenthesizedTree) e).getExpression());
-      case IDENTIFIER:
-        {
-          String name = ((IdentifierTree) e).getName().toString();
-          if (frame.lookup(name).isPresent() || names.isContext(e)) {
-            return Optional.empty();
-          }
-          return names.constant(name);
-        }
-      case MEMBER_SELECT:
-        return memberConstant((MemberSelectTree) e);
-      case UNARY_MINUS:
-      case UNARY_PLUS:
-      case BITWISE_COMPLEMENT:
-      case LOGICAL_COMPLEMENT:
-        return constant(((UnaryTree) e).getExpression()).map(c -> foldUnary(e.getKind(), c));
-      case TYPE_CAST:
-        {
-          TypeCastTree cast = (TypeCastTree) e;
-          Optional<Constant> inner = constant(cast.getExpression());
-          if (inner.isEmpty()) {
-            return inner;
-          }
-          JType to = castType(cast);
-          return Optional.of(new Constant(to, narrow(to, inner.get().value())));
-        }
-      case CONDITIONAL_EXPRESSION:
-        {
-          ConditionalExpressionTree ce = (ConditionalExpressionTree) e;
-          Optional<Constant> cond = constant(ce.getCondition());
-          Optional<Constant> a = constant(ce.getTrueExpression());
-          Optional<Constant> b = constant(ce.getFalseExpression());
-          if (cond.isEmpty() || a.isEmpty() || b.isEmpty()) {
-            return Optional.empty();
-          }
-          // As typeOf(ce) computes it, which cannot be called here: it asks for this constant.
-          JType ta = a.get().type();
-          JType tb = b.get().type();
-          JType type =
-              ta.isNumeric() && tb.isNumeric() && !ta.equals(tb) ? JType.promote(ta, tb) : ta;
-          Constant chosen = cond.get().value() != 0 ? a.get() : b.get();
-          return Optional.of(new Constant(type, narrow(type, chosen.value())));
-        }
-      default:
-        if (e instanceof BinaryTree b) {
-          Optional<Constant> l = constant(b.getLeftOperand());
-          Optional<Constant> r = constant(b.getRightOperand());
-          if (l.isPresent() && r.isPresent()) {
-            return foldBinary(b, l.get(), r.get());
-          }
-        }
-        return Optional.empty();
+  private JType elementType(ArrayAccessTree access) {
+    JType array = arrayOf(access.getExpression());
+    JType index = typeOf(access.getIndex());
+    if (!index.isNumeric() || index.isLong()) {
+      throw CompileError.unsupported(
+          access.getIndex(), "an index of type " + index, "Index arrays with an int.");
     }
+    return array.element();
   }
 
-  private Optional<Constant> memberConstant(MemberSelectTree ms) {
-    String member = ms.getIdentifier().toString();
-    Optional<TypeElement> owner = names.type(ms.getExpression());
-    if (owner.isEmpty()) {
-      return Optional.empty();
+  /** The array local {@code e} names. */
+  JType arrayOf(ExpressionTree e) {
+    while (e instanceof ParenthesizedTree p) {
+      e = p.getExpression();
     }
-    String ownerName = owner.get().getQualifiedName().toString();
-    if (ownerName.equals("io.sockmap4j.Verdict")) {
-      return enumConstant(ms, JType.VERDICT, member, "DROP", "PASS");
+    if (e instanceof IdentifierTree id) {
+      Optional<Frame.Local> local = frame.lookup(id.getName().toString());
+      if (local.isPresent() && local.get().type().kind() == JType.Kind.ARRAY) {
+        return local.get().type();
+      }
+      typeOf(e); // an unknown name is reported as such
     }
-    if (ownerName.equals("io.sockmap4j.Direction")) {
-      return enumConstant(ms, JType.DIRECTION, member, "EGRESS", "INGRESS");
-    }
-    return names.constantField(owner.get(), member);
+    throw CompileError.unsupported(
+        e, "indexing '" + e + "'", "Only local array variables can be indexed.");
   }
 
-  private static Optional<Constant> enumConstant(
-      Tree at, JType type, String member, String... constants) {
-    for (int i = 0; i < constants.length; i++) {
-      if (constants[i].equals(member)) {
-        return Optional.of(new Constant(type, i));
+  /**
+   * The type of {@code new T[n]} or {@code new T[] {...}}, or of a bare initializer {@code {...}}
+   * of a local declared as {@code declared}; the length must be a compile-time constant.
+   */
+  JType newArrayType(NewArrayTree na, JType declared) {
+    PrimitiveKind element;
+    if (na.getType() == null) {
+      if (declared == null || declared.kind() != JType.Kind.ARRAY) {
+        throw unsupportedExpression(na);
+      }
+      element = declared.primitive();
+    } else if (na.getType() instanceof PrimitiveTypeTree p
+        && PrimitiveKind.of(p.getPrimitiveTypeKind()) != null) {
+      element = PrimitiveKind.of(p.getPrimitiveTypeKind());
+    } else {
+      throw new CompileError(
+          DiagnosticId.UnsupportedType,
+          na,
+          "arrays of " + na.getType() + " are not supported; arrays hold primitives.");
+    }
+    if (na.getDimensions().size() > 1 || na.getType() instanceof ArrayTypeTree) {
+      throw CompileError.unsupported(
+          na, "a multi-dimensional array", "Use a one-dimensional array and compute the index.");
+    }
+    if (na.getInitializers() != null) {
+      return JType.array(element, na.getInitializers().size());
+    }
+    ExpressionTree dimension = na.getDimensions().get(0);
+    Optional<Constant> length = constant(dimension);
+    if (length.isEmpty() || !length.get().type().isNumeric() || length.get().type().isLong()) {
+      throw CompileError.unsupported(
+          dimension,
+          "an array length that is not a compile-time constant",
+          "The stack is laid out at compile time: use a constant such as 'new int[8]'.");
+    }
+    if (length.get().value() < 0) {
+      throw new CompileError(
+          DiagnosticId.IndexOutOfRange,
+          dimension,
+          "the array length "
+              + length.get().value()
+              + " is negative: Java would throw NegativeArraySizeException.");
+    }
+    return JType.array(element, (int) Math.min(length.get().value(), Frame.MAX_STACK + 1));
+  }
+
+  private JType switchType(SwitchExpressionTree s) {
+    JType result = null;
+    for (JType t : SwitchCompiler.resultTypes(s, this, frame)) {
+      if (result == null || result.equals(t)) {
+        result = t;
+      } else if (result.isNumeric() && t.isNumeric()) {
+        result = JType.promote(result, t);
+      } else {
+        throw CompileError.unsupported(
+            s,
+            "a switch expression whose results are " + result + " and " + t,
+            "Give every case a value of the same type.");
       }
     }
-    throw new CompileError(DiagnosticId.UnknownName, at, type + " has no constant " + member + ".");
-  }
-
-  private static Constant foldUnary(Tree.Kind kind, Constant c) {
-    JType t = c.type().isBoolean() ? JType.BOOLEAN : c.type().promoted();
-    switch (kind) {
-      case UNARY_MINUS:
-        return new Constant(t, narrow(t, -c.value()));
-      case BITWISE_COMPLEMENT:
-        return new Constant(t, narrow(t, ~c.value()));
-      case LOGICAL_COMPLEMENT:
-        return new Constant(JType.BOOLEAN, c.value() == 0 ? 1 : 0);
-      default:
-        return new Constant(t, c.value());
+    if (result == null) {
+      throw CompileError.unsupported(s, "a switch expression without a result", "");
     }
-  }
-
-  private Optional<Constant> foldBinary(BinaryTree b, Constant l, Constant r) {
-    JType type = binaryType(b);
-    boolean wide = JType.promote(l.type(), r.type()).isLong();
-    long x = l.value();
-    long y = r.value();
-    long v;
-    switch (b.getKind()) {
-      case PLUS:
-        v = x + y;
-        break;
-      case MINUS:
-        v = x - y;
-        break;
-      case MULTIPLY:
-        v = x * y;
-        break;
-      case DIVIDE:
-      case REMAINDER:
-        if (y == 0) {
-          return Optional.empty(); // reported when compiled
-        }
-        v = b.getKind() == Tree.Kind.DIVIDE ? x / y : x % y;
-        break;
-      case AND:
-        v = x & y;
-        break;
-      case OR:
-        v = x | y;
-        break;
-      case XOR:
-        v = x ^ y;
-        break;
-      case LEFT_SHIFT:
-        v = type.isLong() ? x << (y & 63) : (int) x << (y & 31);
-        break;
-      case RIGHT_SHIFT:
-        v = type.isLong() ? x >> (y & 63) : (int) x >> (y & 31);
-        break;
-      case UNSIGNED_RIGHT_SHIFT:
-        v = type.isLong() ? x >>> (y & 63) : (int) x >>> (y & 31);
-        break;
-      case LESS_THAN:
-        v = x < y ? 1 : 0;
-        break;
-      case LESS_THAN_EQUAL:
-        v = x <= y ? 1 : 0;
-        break;
-      case GREATER_THAN:
-        v = x > y ? 1 : 0;
-        break;
-      case GREATER_THAN_EQUAL:
-        v = x >= y ? 1 : 0;
-        break;
-      case EQUAL_TO:
-        v = x == y ? 1 : 0;
-        break;
-      case NOT_EQUAL_TO:
-        v = x != y ? 1 : 0;
-        break;
-      case CONDITIONAL_AND:
-        v = x != 0 && y != 0 ? 1 : 0;
-        break;
-      case CONDITIONAL_OR:
-        v = x != 0 || y != 0 ? 1 : 0;
-        break;
-      default:
-        return Optional.empty();
-    }
-    if (!wide && type.isNumeric()) {
-      v = (int) v;
-    }
-    return Optional.of(new Constant(type, narrow(type, v)));
-  }
-
-  /** Java's narrowing of a value to {@code type}. */
-  static long narrow(JType type, long v) {
-    if (type.kind() != JType.Kind.PRIMITIVE) {
-      return v;
-    }
-    switch (type.primitive()) {
-      case BYTE:
-        return (byte) v;
-      case SHORT:
-        return (short) v;
-      case CHAR:
-        return (char) v;
-      case INT:
-        return (int) v;
-      default:
-        return v;
-    }
+    return result;
   }
 }
