@@ -1,0 +1,441 @@
+package io.sockmap4j.processor.semantics;
+
+import io.sockmap4j.processor.semantics.Expr.Assign;
+import io.sockmap4j.processor.semantics.Expr.Binary;
+import io.sockmap4j.processor.semantics.Expr.Cast;
+import io.sockmap4j.processor.semantics.Expr.Cond;
+import io.sockmap4j.processor.semantics.Expr.IncDec;
+import io.sockmap4j.processor.semantics.Expr.Lit;
+import io.sockmap4j.processor.semantics.Expr.Unary;
+import io.sockmap4j.processor.semantics.Expr.Var;
+import io.sockmap4j.processor.semantics.Generators.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.Tuple.Tuple2;
+
+/**
+ * The arbitraries of expressions and statements over one set of variables in scope, built once per
+ * kind and depth. Every expression it makes has the exact Java type javac gives it, and compiles.
+ */
+final class Scope {
+  private final List<Var> vars;
+  private final List<Expr> reads;
+  private final List<Tuple2<String, RecordType>> records;
+  private final Map<String, Arbitrary<Expr>> memo = new HashMap<>();
+
+  /**
+   * @param vars the locals and parameters, which statements may also assign
+   * @param reads record component reads of the record locals in scope
+   * @param records the record locals, which statements may reassign
+   */
+  Scope(List<Var> vars, List<Expr> reads, List<Tuple2<String, RecordType>> records) {
+    this.vars = vars;
+    this.reads = reads;
+    this.records = records;
+  }
+
+  Scope(List<Var> vars, List<Expr> reads) {
+    this(vars, reads, List.of());
+  }
+
+  /** {@code [R] r = new R(...)} or, given {@code copyOf}, sometimes {@code R r = copyOf}. */
+  Arbitrary<Stmt> recordStore(String local, RecordType type, boolean declare, String copyOf) {
+    List<Arbitrary<Expr>> args = new ArrayList<>();
+    for (RecordType.Component c : type.components()) {
+      args.add(initializer(c.type(), 2));
+    }
+    Arbitrary<Stmt> built =
+        Combinators.combine(args)
+            .as(a -> (Stmt) new Stmt.RecordStore(local, type, declare, null, List.copyOf(a)));
+    if (copyOf == null) {
+      return built;
+    }
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, built),
+        Tuple.of(
+            1, Arbitraries.just(new Stmt.RecordStore(local, type, declare, copyOf, List.of()))));
+  }
+
+  /** An expression of {@code kind}, at most {@code depth} operators deep. */
+  Arbitrary<Expr> expr(Kind kind, int depth) {
+    String key = kind + "/" + depth;
+    Arbitrary<Expr> cached = memo.get(key);
+    if (cached == null) {
+      cached = Arbitraries.lazy(() -> build(kind, depth));
+      memo.put(key, cached);
+    }
+    return cached;
+  }
+
+  /** An int-like or long expression (int-like twice as often). */
+  Arbitrary<Expr> numeric(int depth) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, expr(Kind.SMALL, depth)), Tuple.of(1, expr(Kind.LONG, depth)));
+  }
+
+  private Arbitrary<Expr> build(Kind kind, int depth) {
+    List<Tuple2<Integer, Arbitrary<Expr>>> choices = new ArrayList<>();
+    leaves(kind, choices);
+    if (depth > 0) {
+      int d = depth - 1;
+      switch (kind) {
+        case SMALL:
+          small(d, choices);
+          break;
+        case LONG:
+          wide(d, choices);
+          break;
+        default:
+          bool(d, choices);
+      }
+      List<JdkMethod> methods = new ArrayList<>();
+      for (JdkMethod m : Features.supportedMethods()) {
+        if (Generators.kindOf(m.result()) == kind) {
+          methods.add(m);
+        }
+      }
+      if (!methods.isEmpty()) {
+        choices.add(Tuple.of(3, Arbitraries.of(methods).flatMap(m -> call(m, d))));
+      }
+      List<Var> targets = variables(kind);
+      if (!targets.isEmpty()) {
+        choices.add(Tuple.of(2, Arbitraries.of(targets).flatMap(v -> effect(v, d))));
+      }
+    }
+    return Arbitraries.frequencyOf(choices);
+  }
+
+  private void leaves(Kind kind, List<Tuple2<Integer, Arbitrary<Expr>>> choices) {
+    List<Var> vs = variables(kind);
+    if (!vs.isEmpty()) {
+      choices.add(Tuple.of(4, Arbitraries.of(vs).map(v -> v)));
+    }
+    List<Expr> named = new ArrayList<>();
+    for (Expr k : Literals.CONSTANTS) {
+      if (Generators.kindOf(k.type()) == kind) {
+        named.add(k);
+      }
+    }
+    choices.add(Tuple.of(1, Arbitraries.of(named)));
+    List<Expr> components = new ArrayList<>();
+    for (Expr r : reads) {
+      if (Generators.kindOf(r.type()) == kind) {
+        components.add(r);
+      }
+    }
+    if (!components.isEmpty()) {
+      choices.add(Tuple.of(3, Arbitraries.of(components)));
+    }
+    switch (kind) {
+      case SMALL:
+        choices.add(Tuple.of(4, Literals.intLiteral()));
+        choices.add(Tuple.of(1, Literals.charLiteral()));
+        choices.add(
+            Tuple.of(
+                1,
+                Combinators.combine(smallTypes(), Literals.intLiteral())
+                    .as((t, e) -> (Expr) new Cast(t, e))));
+        break;
+      case LONG:
+        choices.add(Tuple.of(4, Literals.longLiteral()));
+        break;
+      default:
+        choices.add(
+            Tuple.of(
+                1, Arbitraries.of(true, false).map(b -> new Lit(JavaType.BOOLEAN, b ? 1 : 0))));
+        choices.add(Tuple.of(4, compare(leaf(Kind.SMALL), leaf(Kind.LONG))));
+    }
+  }
+
+  /** A variable or literal of {@code kind}: the operands of depth-0 comparisons. */
+  private Arbitrary<Expr> leaf(Kind kind) {
+    List<Tuple2<Integer, Arbitrary<Expr>>> choices = new ArrayList<>();
+    leaves(kind, choices);
+    return Arbitraries.frequencyOf(choices);
+  }
+
+  private void small(int d, List<Tuple2<Integer, Arbitrary<Expr>>> choices) {
+    Arbitrary<Expr> s = expr(Kind.SMALL, d);
+    choices.add(Tuple.of(6, binary(Arbitraries.of("+", "-", "*", "&", "|", "^"), s, s)));
+    choices.add(Tuple.of(3, binary(Arbitraries.of("<<", ">>", ">>>"), s, numeric(d))));
+    choices.add(Tuple.of(2, unary(Arbitraries.of("-", "~", "+"), s)));
+    choices.add(
+        Tuple.of(
+            3,
+            Combinators.combine(
+                    Arbitraries.of(JavaType.BYTE, JavaType.SHORT, JavaType.CHAR, JavaType.INT),
+                    numeric(d))
+                .as((t, e) -> (Expr) new Cast(t, e))));
+    choices.add(Tuple.of(2, conditional(expr(Kind.BOOL, d), s, s)));
+    choices.add(Tuple.of(1, conditionalWithConstant(expr(Kind.BOOL, d), s)));
+    choices.add(Tuple.of(2, division(s, divisor(false, d))));
+  }
+
+  private void wide(int d, List<Tuple2<Integer, Arbitrary<Expr>>> choices) {
+    Arbitrary<Expr> l = expr(Kind.LONG, d);
+    Arbitrary<Expr> n = numeric(d);
+    Arbitrary<String> arithmetic = Arbitraries.of("+", "-", "*", "&", "|", "^");
+    choices.add(Tuple.of(4, binary(arithmetic, l, n)));
+    choices.add(Tuple.of(2, binary(arithmetic, expr(Kind.SMALL, d), l)));
+    choices.add(Tuple.of(3, binary(Arbitraries.of("<<", ">>", ">>>"), l, n)));
+    choices.add(Tuple.of(2, unary(Arbitraries.of("-", "~", "+"), l)));
+    choices.add(Tuple.of(3, expr(Kind.SMALL, d).map(e -> (Expr) new Cast(JavaType.LONG, e))));
+    choices.add(Tuple.of(1, conditional(expr(Kind.BOOL, d), l, n)));
+    choices.add(Tuple.of(1, conditional(expr(Kind.BOOL, d), n, l)));
+    choices.add(Tuple.of(2, division(l, divisor(true, d))));
+    choices.add(
+        Tuple.of(
+            1,
+            division(
+                expr(Kind.SMALL, d), divisor(true, d).filter(e -> e.type() == JavaType.LONG))));
+  }
+
+  private void bool(int d, List<Tuple2<Integer, Arbitrary<Expr>>> choices) {
+    Arbitrary<Expr> b = expr(Kind.BOOL, d);
+    choices.add(Tuple.of(6, compare(numeric(d), numeric(d))));
+    choices.add(Tuple.of(1, binary(Arbitraries.of("==", "!="), b, b)));
+    choices.add(Tuple.of(4, binary(Arbitraries.of("&&", "||", "&", "|", "^"), b, b)));
+    choices.add(Tuple.of(2, unary(Arbitraries.of("!"), b)));
+    choices.add(Tuple.of(1, conditional(b, b, b)));
+  }
+
+  /**
+   * An expression of exactly {@code type}, for {@code var} declarations: the inferred type must be
+   * known to type the rest of the program. Covers the conditional forms whose type is not the
+   * promoted one (JLS 15.25): {@code c ? (byte) x : 5} is a byte, {@code c ? byte : short} a short.
+   */
+  Arbitrary<Expr> exact(JavaType type, int depth) {
+    switch (type) {
+      case BOOLEAN:
+        return expr(Kind.BOOL, depth);
+      case LONG:
+        return expr(Kind.LONG, depth);
+      case INT:
+        return expr(Kind.SMALL, depth).filter(e -> e.type() == JavaType.INT);
+      default:
+        break;
+    }
+    List<Tuple2<Integer, Arbitrary<Expr>>> choices = new ArrayList<>();
+    choices.add(Tuple.of(2, numeric(depth).map(e -> (Expr) new Cast(type, e))));
+    if (type == JavaType.CHAR) {
+      choices.add(Tuple.of(1, Literals.charLiteral()));
+    }
+    if (depth > 0) {
+      Arbitrary<Expr> same = exact(type, depth - 1);
+      Arbitrary<Expr> c = expr(Kind.BOOL, depth - 1);
+      choices.add(Tuple.of(2, conditional(c, same, same)));
+      choices.add(
+          Tuple.of(
+              2,
+              Combinators.combine(
+                      c, same, Literals.representable(type), Arbitraries.of(true, false))
+                  .as(
+                      (k, x, lit, first) ->
+                          (Expr) (first ? new Cond(k, lit, x) : new Cond(k, x, lit)))));
+      if (type == JavaType.SHORT) {
+        choices.add(Tuple.of(1, conditional(c, exact(JavaType.BYTE, depth - 1), same)));
+      }
+    }
+    return Arbitraries.frequencyOf(choices);
+  }
+
+  /** The initializer of {@code T v = ...}: any expression Java assigns to T. */
+  Arbitrary<Expr> initializer(JavaType type, int depth) {
+    switch (type) {
+      case BOOLEAN:
+        return expr(Kind.BOOL, depth);
+      case LONG:
+        return numeric(depth);
+      case INT:
+        return expr(Kind.SMALL, depth);
+      default:
+        return exact(type, depth);
+    }
+  }
+
+  /** Statements for a body returning {@code result}: effects and ifs, nested once. */
+  Arbitrary<Stmt> statements(Kind result, int nesting) {
+    List<Tuple2<Integer, Arbitrary<Stmt>>> choices = new ArrayList<>();
+    choices.add(
+        Tuple.of(
+            3,
+            Arbitraries.of(vars).flatMap(v -> effect(v, 2)).map(e -> (Stmt) new Stmt.Effect(e))));
+    if (!records.isEmpty()) {
+      choices.add(
+          Tuple.of(
+              1,
+              Arbitraries.of(records).flatMap(r -> recordStore(r.get1(), r.get2(), false, null))));
+    }
+    if (nesting > 0) {
+      choices.add(
+          Tuple.of(
+              2,
+              Combinators.combine(
+                      expr(Kind.BOOL, 2),
+                      branch(result, nesting, "p" + nesting),
+                      expr(result, 2).optional(0.3),
+                      branch(result, nesting, "q" + nesting))
+                  .as(
+                      (c, then, early, otherwise) ->
+                          (Stmt)
+                              new Stmt.If(
+                                  c, then, early, early.isPresent() ? List.of() : otherwise))));
+    }
+    return Arbitraries.frequencyOf(choices);
+  }
+
+  /**
+   * The statements of an if branch: sometimes first a local of the branch's own block, named {@code
+   * local} (sibling blocks reuse names, as Java allows), which the rest can use.
+   */
+  private Arbitrary<List<Stmt>> branch(Kind result, int nesting, String local) {
+    Arbitrary<List<Stmt>> plain = statements(result, nesting - 1).list().ofMaxSize(2);
+    Arbitrary<List<Stmt>> withLocal =
+        Arbitraries.of(JavaType.class)
+            .flatMap(
+                type -> {
+                  Var v = new Var(local, type);
+                  List<Var> inner = new ArrayList<>(vars);
+                  inner.add(v);
+                  Scope block = new Scope(List.copyOf(inner), reads, records);
+                  return Combinators.combine(
+                          initializer(type, 2),
+                          block.statements(result, nesting - 1).list().ofMinSize(1).ofMaxSize(2))
+                      .as(
+                          (init, rest) -> {
+                            List<Stmt> all = new ArrayList<>();
+                            all.add(new Stmt.Decl(v, false, init));
+                            all.addAll(rest);
+                            return all;
+                          });
+                });
+    return Arbitraries.frequencyOf(Tuple.of(3, plain), Tuple.of(1, withLocal));
+  }
+
+  /**
+   * A call of {@code m}. Arguments have exactly the parameter types where Java allows no conversion
+   * (short, byte, char); a long overload of Math gets a long first argument, so Java picks that
+   * overload.
+   */
+  private Arbitrary<Expr> call(JdkMethod m, int d) {
+    List<Arbitrary<Expr>> args = new ArrayList<>();
+    for (int i = 0; i < m.params().size(); i++) {
+      JavaType p = m.params().get(i);
+      Arbitrary<Expr> arg =
+          switch (p) {
+            case INT -> expr(Kind.SMALL, d);
+            case LONG -> m.owner().equals("Math") && i == 0 ? expr(Kind.LONG, d) : numeric(d);
+            default -> exact(p, d);
+          };
+      if (m.divides() && i == 1) {
+        arg = arg.filter(e -> Evaluator.foldsCleanly(e) && Evaluator.fold(e).orElse(1L) != 0);
+      }
+      args.add(arg);
+    }
+    // The compiler folds a call with constant arguments, and rejects one that would throw.
+    return Combinators.combine(args)
+        .as(a -> (Expr) new Expr.Call(m, List.copyOf(a)))
+        .filter(Evaluator::foldsCleanly);
+  }
+
+  /** An assignment, compound assignment or increment of {@code v}. */
+  private Arbitrary<Expr> effect(Var v, int d) {
+    if (v.type() == JavaType.BOOLEAN) {
+      return Combinators.combine(Arbitraries.of("=", "&=", "|=", "^="), expr(Kind.BOOL, d))
+          .as((op, e) -> (Expr) new Assign(v, op, e));
+    }
+    Arbitrary<Expr> value =
+        v.type() == JavaType.LONG ? numeric(d) : numeric(d).map(e -> (Expr) new Cast(v.type(), e));
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, value.map(e -> (Expr) new Assign(v, "=", e))),
+        Tuple.of(
+            4,
+            Combinators.combine(
+                    Arbitraries.of("+=", "-=", "*=", "&=", "|=", "^=", "<<=", ">>=", ">>>="),
+                    numeric(d))
+                .as((op, e) -> (Expr) new Assign(v, op, e))),
+        Tuple.of(
+            1,
+            Combinators.combine(Arbitraries.of("/=", "%="), divisor(true, d))
+                .as((op, e) -> (Expr) new Assign(v, op, e))),
+        Tuple.of(
+            2,
+            Combinators.combine(Arbitraries.of(true, false), Arbitraries.of(true, false))
+                .as((prefix, up) -> (Expr) new IncDec(v, prefix, up))));
+  }
+
+  private List<Var> variables(Kind kind) {
+    List<Var> out = new ArrayList<>();
+    for (Var v : vars) {
+      if (Generators.kindOf(v.type()) == kind) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A divisor: a non-zero literal (int, or with {@code wide} also long); once the compiler accepts
+   * non-constant divisors, sometimes any expression, which may be zero at run time.
+   */
+  private Arbitrary<Expr> divisor(boolean wide, int d) {
+    Arbitrary<Expr> literal =
+        wide
+            ? Arbitraries.oneOf(
+                Literals.nonZero(Literals.intLiteral()), Literals.nonZero(Literals.longLiteral()))
+            : Literals.nonZero(Literals.intLiteral());
+    if (!Features.nonConstantDivisors()) {
+      return literal;
+    }
+    // Any expression, unless the compiler folds it to zero: it rejects a constant zero divisor.
+    Arbitrary<Expr> any =
+        (wide ? numeric(d) : expr(Kind.SMALL, d))
+            .filter(e -> Evaluator.foldsCleanly(e) && Evaluator.fold(e).orElse(1L) != 0);
+    return Arbitraries.frequencyOf(Tuple.of(2, literal), Tuple.of(1, any));
+  }
+
+  // -------------------------------------------------------------------------- node makers
+
+  private static Arbitrary<JavaType> smallTypes() {
+    return Arbitraries.of(JavaType.BYTE, JavaType.SHORT, JavaType.CHAR);
+  }
+
+  private static Arbitrary<Expr> binary(
+      Arbitrary<String> ops, Arbitrary<Expr> left, Arbitrary<Expr> right) {
+    return Combinators.combine(ops, left, right).as((op, l, r) -> (Expr) new Binary(op, l, r));
+  }
+
+  private static Arbitrary<Expr> compare(Arbitrary<Expr> left, Arbitrary<Expr> right) {
+    Arbitrary<String> ops = Arbitraries.of("<", "<=", ">", ">=", "==", "!=");
+    return Arbitraries.oneOf(
+        binary(ops, left, right), binary(ops, right, left), binary(ops, left, left));
+  }
+
+  private static Arbitrary<Expr> unary(Arbitrary<String> ops, Arbitrary<Expr> operand) {
+    return Combinators.combine(ops, operand).as((op, e) -> (Expr) new Unary(op, e));
+  }
+
+  private static Arbitrary<Expr> conditional(
+      Arbitrary<Expr> condition, Arbitrary<Expr> whenTrue, Arbitrary<Expr> whenFalse) {
+    return Combinators.combine(condition, whenTrue, whenFalse)
+        .as((c, t, f) -> (Expr) new Cond(c, t, f));
+  }
+
+  /** {@code c ? e : literal} or {@code c ? literal : e}, where the literal is an int. */
+  private static Arbitrary<Expr> conditionalWithConstant(
+      Arbitrary<Expr> condition, Arbitrary<Expr> operand) {
+    return Combinators.combine(
+            condition, operand, Literals.intLiteral(), Arbitraries.of(true, false))
+        .as((c, e, lit, first) -> (Expr) (first ? new Cond(c, lit, e) : new Cond(c, e, lit)));
+  }
+
+  private static Arbitrary<Expr> division(Arbitrary<Expr> dividend, Arbitrary<Expr> divisor) {
+    return binary(Arbitraries.of("/", "%"), dividend, divisor);
+  }
+}
