@@ -57,7 +57,7 @@ final class IfConversion {
       boolean fuseCopy = false;
       if (i + 4 < code.size() && jumpsTo(i + 4) == 1) {
         Insn next = code.get(i + 4).insn();
-        if (Optimizer.isCopy(next)
+        if (CopyPropagation.isCopy(next)
             && next.src() == x
             && next.dst() != Register.R10
             && (live.registersAfter(i + 4) & (1 << x.number())) == 0) {

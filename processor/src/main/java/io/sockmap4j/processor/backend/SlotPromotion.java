@@ -154,7 +154,7 @@ final class SlotPromotion {
           (insn.kind() == InsnKind.ALU_REG || insn.kind() == InsnKind.STORE)
               && insn.src() == Register.R10;
       if (readsR10AsValue) {
-        if (!Optimizer.isCopy(insn)) {
+        if (!CopyPropagation.isCopy(insn)) {
           return false;
         }
         copies++;
