@@ -12,7 +12,6 @@ import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -21,12 +20,20 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * The differential semantics test: random programs of the subset, run as Java in this JVM and as
  * the eBPF sockmap4j compiles them in the real kernel, must agree on every input.
  *
- * <p>Each try is a batch of {@value #CASES} random programs (half bare expressions over the inputs,
- * half statement sequences with locals), compiled together in one class (javac is the slow part),
- * and run on {@code Inputs.EDGES} plus {@value #RANDOM_INPUTS} random input vectors. A mismatch
- * fails the property with the program, the inputs, both results and the program's listing; jqwik
- * prints the seed, and {@link SeedReport} repeats it with the line that replays it. Every mismatch
- * found so far is pinned in {@link SemanticsRegressionTest}.
+ * <p>Each try is a {@link Generators.Batch}: the bodies of four helper methods, and up to {@value
+ * #CASES} programs (half bare expressions over the inputs, half statement sequences with locals,
+ * records, arrays, loops, switches and calls; see {@link Generators}), compiled together in one
+ * class because javac is the slow part. Every program runs on {@code Inputs.EDGES} and {@value
+ * #RANDOM_INPUTS} random input vectors; where Java throws, the program must fault ({@link
+ * DifferentialRunner#FAULT}).
+ *
+ * <p>A disagreement fails the property with the program, the inputs, both results and the program's
+ * listing; jqwik shrinks it (for up to a minute: {@code junit-platform.properties}) and prints the
+ * seed, and {@link SeedReport} repeats the seed with the line that replays it. Every disagreement
+ * found so far is pinned in {@link SemanticsRegressionTest}. The number of batches is {@code
+ * jqwik.tries.default} in {@code junit-platform.properties}; raise it to hunt: {@code mvn test
+ * -Dtest=DifferentialTest -Djqwik.tries.default=500}. The summary line ({@code differential: N
+ * cases ...}) counts the runs of shrinking too.
  */
 class DifferentialTest {
 
@@ -46,16 +53,17 @@ class DifferentialTest {
   @KernelProperty
   @AddLifecycleHook(SeedReport.class)
   void kernelAgreesWithTheJvm(
-      @ForAll("batches") List<Generators.Program> programs, @ForAll("inputs") List<Inputs> random) {
+      @ForAll("batches") Generators.Batch batch, @ForAll("inputs") List<Inputs> random) {
     KernelCheck.assumeKernel();
     List<Case> cases = new ArrayList<>();
-    for (int i = 0; i < programs.size(); i++) {
-      cases.add(programs.get(i).toCase("case " + i));
+    for (int i = 0; i < batch.programs().size(); i++) {
+      cases.add(batch.programs().get(i).toCase("case " + i));
     }
     List<Inputs> inputs = new ArrayList<>(Inputs.EDGES);
     inputs.addAll(random);
 
-    DifferentialRunner.Outcome outcome = DifferentialRunner.run("Batch", cases, inputs);
+    DifferentialRunner.Outcome outcome =
+        DifferentialRunner.run("Batch", batch.helperDeclarations(), cases, inputs);
 
     BATCHES.incrementAndGet();
     PROGRAMS.addAndGet(cases.size());
@@ -75,14 +83,8 @@ class DifferentialTest {
   }
 
   @Provide
-  Arbitrary<List<Generators.Program>> batches() {
-    // Uniform sizes: large batches keep javac's share small, and a failing batch can still
-    // shrink to the one program that fails.
-    return Generators.programs()
-        .list()
-        .ofMinSize(1)
-        .ofMaxSize(CASES)
-        .withSizeDistribution(RandomDistribution.uniform());
+  Arbitrary<Generators.Batch> batches() {
+    return Generators.batches(CASES);
   }
 
   @Provide

@@ -87,6 +87,9 @@ final class Evaluator {
       }
       return Optional.of(narrow(c.type(), k.get() != 0 ? t.get() : f.get()));
     }
+    if (e instanceof Expr.Length length) {
+      return Optional.of((long) length.array().length());
+    }
     return e.isConstant() ? Optional.of(constantValue(e)) : Optional.empty();
   }
 

@@ -82,6 +82,99 @@ sealed interface Expr {
     }
   }
 
+  /** {@code a[i]}: an element of a local array; may be out of range (Java throws, eBPF faults). */
+  record Element(ArrayLocal array, Expr index) implements Expr {
+    @Override
+    public String java() {
+      return array.name() + "[" + index.java() + "]";
+    }
+
+    @Override
+    public JavaType type() {
+      return array.element();
+    }
+
+    @Override
+    public boolean isConstant() {
+      return false;
+    }
+  }
+
+  /** {@code a.length}: the compiler folds it, but it is no constant expression to javac. */
+  record Length(ArrayLocal array) implements Expr {
+    @Override
+    public String java() {
+      return array.name() + ".length";
+    }
+
+    @Override
+    public JavaType type() {
+      return JavaType.INT;
+    }
+
+    @Override
+    public boolean isConstant() {
+      return false;
+    }
+  }
+
+  /** A local array: its name, element type and fixed length. */
+  record ArrayLocal(String name, JavaType element, int length) {}
+
+  /**
+   * {@code switch (selector) { case 1, 2 -> a; ... default -> d; }} whose arms all have one type,
+   * which is then the switch's type (JLS 15.28.1).
+   */
+  record Switch(Expr selector, List<Arm> arms, Expr otherwise) implements Expr {
+    /** {@code case labels -> value;}. */
+    record Arm(List<Long> labels, Expr value) {}
+
+    @Override
+    public String java() {
+      StringBuilder s = new StringBuilder("(switch (" + selector.java() + ") { ");
+      for (Arm arm : arms) {
+        s.append("case ")
+            .append(String.join(", ", arm.labels().stream().map(Switch::label).toList()))
+            .append(" -> ")
+            .append(arm.value().java())
+            .append("; ");
+      }
+      return s.append("default -> ").append(otherwise.java()).append("; })").toString();
+    }
+
+    static String label(long value) {
+      return value < 0 ? "(" + value + ")" : Long.toString(value);
+    }
+
+    @Override
+    public JavaType type() {
+      return otherwise.type();
+    }
+
+    @Override
+    public boolean isConstant() {
+      return false;
+    }
+  }
+
+  /** A call of a generated helper method of the class, which sockmap4j inlines. */
+  record HelperCall(Helper helper, List<Expr> args) implements Expr {
+    @Override
+    public String java() {
+      return helper.name() + "(" + String.join(", ", args.stream().map(Expr::java).toList()) + ")";
+    }
+
+    @Override
+    public JavaType type() {
+      return helper.result();
+    }
+
+    @Override
+    public boolean isConstant() {
+      return false;
+    }
+  }
+
   /** A call of a JDK method; never a constant expression (JLS 15.29), whatever its arguments. */
   record Call(JdkMethod method, List<Expr> args) implements Expr {
     @Override
@@ -208,8 +301,8 @@ sealed interface Expr {
     }
   }
 
-  /** {@code v = e} or a compound assignment {@code v op= e}. */
-  record Assign(Var target, String op, Expr value) implements Expr {
+  /** {@code v = e} or a compound assignment {@code v op= e}; the target is a Var or an Element. */
+  record Assign(Expr target, String op, Expr value) implements Expr {
     @Override
     public String java() {
       return "(" + statement() + ")";
@@ -217,7 +310,7 @@ sealed interface Expr {
 
     /** The text without the outer parentheses, as an expression statement needs it. */
     String statement() {
-      return target.name() + " " + op + " " + value.java();
+      return target.java() + " " + op + " " + value.java();
     }
 
     @Override
@@ -231,8 +324,8 @@ sealed interface Expr {
     }
   }
 
-  /** {@code ++v}, {@code --v}, {@code v++} or {@code v--}. */
-  record IncDec(Var target, boolean prefix, boolean increment) implements Expr {
+  /** {@code ++v}, {@code --v}, {@code v++} or {@code v--}; the target is a Var or an Element. */
+  record IncDec(Expr target, boolean prefix, boolean increment) implements Expr {
     @Override
     public String java() {
       return "(" + statement() + ")";
@@ -240,7 +333,7 @@ sealed interface Expr {
 
     String statement() {
       String op = increment ? "++" : "--";
-      return prefix ? op + target.name() : target.name() + op;
+      return prefix ? op + target.java() : target.java() + op;
     }
 
     @Override

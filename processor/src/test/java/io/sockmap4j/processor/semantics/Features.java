@@ -16,6 +16,10 @@ final class Features {
   private static Boolean toUnsignedLong;
   private static Boolean nonConstantDivisors;
   private static List<JdkMethod> supportedMethods;
+  private static Boolean switches;
+  private static Boolean loops;
+  private static Boolean arrays;
+  private static Boolean helperCalls;
 
   private Features() {}
 
@@ -38,6 +42,57 @@ final class Features {
           compiles("int c = skb.cb(4); long b = skb.cb(3); return (int) (c / skb.cb(0) + b % c);");
     }
     return nonConstantDivisors;
+  }
+
+  /** Whether switch statements and switch expressions compile. */
+  static synchronized boolean switches() {
+    if (switches == null) {
+      switches =
+          compiles(
+              "int x = skb.cb(0);\n"
+                  + "int y = switch (x & 3) { case 0 -> 1; case 1, 2 -> 5; default -> 7; };\n"
+                  + "switch (x) { case 1: y++; case 2: y += 2; break; default: y--; }\n"
+                  + "return y;");
+    }
+    return switches;
+  }
+
+  /** Whether counted for and while loops with break and continue compile. */
+  static synchronized boolean loops() {
+    if (loops == null) {
+      loops =
+          compiles(
+              "int s = skb.cb(0);\n"
+                  + "for (int k = 0; k < 4; k += 1) { if (s > 3) break; if (k == 1) continue;"
+                  + " s += k; }\n"
+                  + "{ int k = 1; while (k < 3) { s ^= k; k += 1; } }\n"
+                  + "return s;");
+    }
+    return loops;
+  }
+
+  /** Whether local arrays with variable indexes compile. */
+  static synchronized boolean arrays() {
+    if (arrays == null) {
+      arrays =
+          compiles(
+              "int i = skb.cb(0); long[] a = new long[4]; int[] b = {1, 2, 3};\n"
+                  + "a[i & 3] = 5; a[i] += 2; b[1]++;\n"
+                  + "return (int) a[1] + b[i] + a.length;");
+    }
+    return arrays;
+  }
+
+  /** Whether programs can call other static methods of their class (which the compiler inlines). */
+  static synchronized boolean helperCalls() {
+    if (helperCalls == null) {
+      helperCalls =
+          compile(
+                  "  static long twice(long x, int y) { if (y > 0) { return x * 2; } return x; }\n",
+                  "return (int) twice(skb.cb(0), skb.cb(1));")
+              .succeeded();
+    }
+    return helperCalls;
   }
 
   /**
@@ -90,6 +145,11 @@ final class Features {
   private static final int PROBE_BODY_LINE = 9;
 
   private static InMemoryJavac.Result compile(String body) {
+    return compile("", body);
+  }
+
+  /** Compiles a parser with {@code body}, and the extra class {@code members} after it. */
+  private static InMemoryJavac.Result compile(String members, String body) {
     String source =
         "package probe;\n"
             + "import io.sockmap4j.SkBuff;\n"
@@ -100,7 +160,9 @@ final class Features {
             + "  @SockMap(maxEntries = 1) static SocketMap m;\n"
             + "  @SkSkbParser(map = \"m\") static int p(SkBuff skb) {\n"
             + body
-            + "\n  }\n}\n";
+            + "\n  }\n"
+            + members
+            + "}\n";
     return InMemoryJavac.compile("probe.Probe", source);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.Tuple.Tuple2;
 
@@ -53,27 +54,80 @@ final class Generators {
 
   // ---------------------------------------------------------------------------- programs
 
+  /**
+   * A batch: the bodies of the {@link Helper}s, then the programs, which may call the helpers.
+   *
+   * @param helpers one body per {@link Helper#ALL} entry, in that order
+   */
+  record Batch(List<Program> helpers, List<Program> programs) {
+    /** The helper methods' declarations, for the generated class. */
+    String helperDeclarations() {
+      StringBuilder s = new StringBuilder();
+      for (int i = 0; i < helpers.size(); i++) {
+        Helper h = Helper.ALL.get(i);
+        s.append('\n')
+            .append(h.declaration(helpers.get(i).toCase(h.name()).body().apply(Returns.PLAIN)));
+      }
+      return s.toString();
+    }
+
+    @Override
+    public String toString() {
+      return helperDeclarations() + programs;
+    }
+  }
+
+  /** Batches of one to {@code maxPrograms} programs, with helper bodies when calls compile. */
+  static Arbitrary<Batch> batches(int maxPrograms) {
+    // Uniform sizes: large batches keep javac's share small, and a failing batch can still
+    // shrink to the one program that fails.
+    Arbitrary<List<Program>> programs =
+        programs()
+            .list()
+            .ofMinSize(1)
+            .ofMaxSize(maxPrograms)
+            .withSizeDistribution(RandomDistribution.uniform());
+    if (!Features.helperCalls()) {
+      return programs.map(p -> new Batch(List.of(), p));
+    }
+    List<Arbitrary<Program>> helpers = new ArrayList<>();
+    for (int i = 0; i < Helper.ALL.size(); i++) {
+      Helper h = Helper.ALL.get(i);
+      helpers.add(helperBodies(h.parameters(), Helper.ALL.subList(0, i), kindOf(h.result())));
+    }
+    return Combinators.combine(Combinators.combine(helpers).as(List::copyOf), programs)
+        .as(Batch::new);
+  }
+
   /** A program: a bare expression over the inputs, or statements with locals. */
   static Arbitrary<Program> programs() {
     return Arbitraries.frequencyOf(
-        Tuple.of(1, expressionPrograms()), Tuple.of(1, statementPrograms()));
+        Tuple.of(1, expressionPrograms()),
+        Tuple.of(
+            1, Arbitraries.of(Kind.class).flatMap(k -> statementPrograms(INPUTS, Helper.ALL, k))));
   }
 
   /** {@code return e;} for a random e of any result type. */
   static Arbitrary<Program> expressionPrograms() {
-    Scope scope = new Scope(INPUTS, List.of());
+    Scope scope = new Scope(INPUTS, List.of(), List.of(), List.of(), Helper.ALL, Scope.Loop.NONE);
+    // Deep trees: more live values than expression registers, so values spill. Without calls,
+    // whose inlined bodies would make the trees too large for the verifier.
+    Scope plain = new Scope(INPUTS);
     return Arbitraries.frequencyOf(
             Tuple.of(4, scope.expr(Kind.LONG, 4)),
             Tuple.of(4, scope.expr(Kind.SMALL, 4)),
             Tuple.of(2, scope.expr(Kind.BOOL, 3)),
-            // Deep trees: more live values than expression registers, so values spill.
-            Tuple.of(1, scope.expr(Kind.LONG, 7)),
-            Tuple.of(1, scope.expr(Kind.SMALL, 7)))
+            Tuple.of(1, plain.expr(Kind.LONG, 7)),
+            Tuple.of(1, plain.expr(Kind.SMALL, 7)))
         .map(e -> new Program(List.of(), e));
   }
 
-  /** Up to two record locals, up to four other locals, up to four statements, then a return. */
-  static Arbitrary<Program> statementPrograms() {
+  /**
+   * A body over {@code params} (the inputs, or a helper's parameters) that may call {@code
+   * helpers}: up to two record locals, up to two arrays, up to four other locals, up to four
+   * statements, then a return of {@code result}.
+   */
+  static Arbitrary<Program> statementPrograms(List<Var> params, List<Helper> helpers, Kind result) {
     Arbitrary<Tuple2<JavaType, Boolean>> local =
         Combinators.combine(Arbitraries.of(JavaType.class), Arbitraries.of(false, false, true))
             .as(Tuple::of);
@@ -81,20 +135,64 @@ final class Generators {
         Arbitraries.frequencyOf(
             Tuple.of(2, Arbitraries.just(List.<RecordType>of())),
             Tuple.of(1, Arbitraries.of(RecordType.class).list().ofMinSize(1).ofMaxSize(2)));
-    return Combinators.combine(records, local.list().ofMaxSize(4), Arbitraries.of(Kind.class))
-        .flatAs(Generators::statementProgram);
+    Arbitrary<List<Expr.ArrayLocal>> arrays =
+        Features.arrays()
+            ? Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(List.<Expr.ArrayLocal>of())),
+                Tuple.of(
+                    1,
+                    Combinators.combine(
+                            Arbitraries.of(JavaType.class), Arbitraries.of(1, 2, 3, 4, 4, 8))
+                        .as(Tuple::of)
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(2)
+                        .map(Generators::arrayLocals)))
+            : Arbitraries.just(List.of());
+    return Combinators.combine(records, arrays, local.list().ofMaxSize(4))
+        .flatAs((r, a, l) -> statementProgram(params, helpers, r, a, l, result, 2));
+  }
+
+  /**
+   * A helper's body: at most two locals, no records or arrays, because each call inlines the body
+   * and the locals of every method on a call chain share the program's 512 bytes of stack; and no
+   * ifs, loops or switch statements, because every inlined copy multiplies the paths the verifier
+   * walks (within its budget of a million instructions).
+   */
+  static Arbitrary<Program> helperBodies(List<Var> params, List<Helper> helpers, Kind result) {
+    Arbitrary<Tuple2<JavaType, Boolean>> local =
+        Combinators.combine(Arbitraries.of(JavaType.class), Arbitraries.of(false, true))
+            .as(Tuple::of);
+    return local
+        .list()
+        .ofMaxSize(2)
+        .flatMap(l -> statementProgram(params, helpers, List.of(), List.of(), l, result, 0));
+  }
+
+  private static List<Expr.ArrayLocal> arrayLocals(List<Tuple2<JavaType, Integer>> specs) {
+    List<Expr.ArrayLocal> out = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      out.add(new Expr.ArrayLocal("arr" + i, specs.get(i).get1(), specs.get(i).get2()));
+    }
+    return out;
   }
 
   private static Arbitrary<Program> statementProgram(
-      List<RecordType> records, List<Tuple2<JavaType, Boolean>> locals, Kind result) {
-    List<Var> vars = new ArrayList<>(INPUTS);
+      List<Var> params,
+      List<Helper> helpers,
+      List<RecordType> records,
+      List<Expr.ArrayLocal> arrays,
+      List<Tuple2<JavaType, Boolean>> locals,
+      Kind result,
+      int nesting) {
+    List<Var> vars = new ArrayList<>(params);
     List<Expr> reads = new ArrayList<>();
     List<Arbitrary<Stmt>> decls = new ArrayList<>();
     List<Tuple2<String, RecordType>> recordLocals = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       String name = "r" + i;
       RecordType type = records.get(i);
-      Scope before = new Scope(List.copyOf(vars), List.copyOf(reads));
+      Scope before = scope(vars, reads, List.of(), List.of(), helpers);
       String copyable =
           recordLocals.stream()
               .filter(r -> r.get2() == type)
@@ -107,25 +205,51 @@ final class Generators {
         reads.add(new Expr.Component(name, c.name(), c.type()));
       }
     }
+    for (Expr.ArrayLocal a : arrays) {
+      Scope before = scope(vars, reads, List.of(), List.of(), helpers);
+      Arbitrary<List<Expr>> init =
+          a.length() <= 4
+              ? Arbitraries.frequencyOf(
+                  Tuple.of(1, Arbitraries.just(List.<Expr>of())),
+                  Tuple.of(1, before.initializer(a.element(), 1).list().ofSize(a.length())))
+              : Arbitraries.just(List.of());
+      decls.add(init.map(values -> new Stmt.ArrayDecl(a, values)));
+    }
     for (int i = 0; i < locals.size(); i++) {
       Var v = new Var("v" + i, locals.get(i).get1());
       boolean inferred = locals.get(i).get2();
-      Scope before = new Scope(List.copyOf(vars), List.copyOf(reads));
+      Scope before = scope(vars, reads, List.of(), arrays, helpers);
       Arbitrary<Expr> init = inferred ? before.exact(v.type(), 2) : before.initializer(v.type(), 2);
       decls.add(init.map(e -> new Stmt.Decl(v, inferred, e)));
       vars.add(v);
     }
-    Scope scope = new Scope(List.copyOf(vars), List.copyOf(reads), List.copyOf(recordLocals));
+    Scope scope = scope(vars, reads, recordLocals, arrays, helpers);
+    Arbitrary<Expr> returned = result == Kind.LONG ? scope.numeric(3) : scope.expr(result, 3);
     return Combinators.combine(
             Combinators.combine(decls).as(List::copyOf),
-            scope.statements(result, 2).list().ofMaxSize(4),
-            scope.expr(result, 3))
+            scope.statements(result, nesting).list().ofMaxSize(4),
+            returned)
         .as(
             (d, s, r) -> {
               List<Stmt> all = new ArrayList<>(d);
               all.addAll(s);
               return new Program(all, r);
             });
+  }
+
+  private static Scope scope(
+      List<Var> vars,
+      List<Expr> reads,
+      List<Tuple2<String, RecordType>> records,
+      List<Expr.ArrayLocal> arrays,
+      List<Helper> helpers) {
+    return new Scope(
+        List.copyOf(vars),
+        List.copyOf(reads),
+        List.copyOf(records),
+        arrays,
+        helpers,
+        Scope.Loop.NONE);
   }
 
   static Kind kindOf(JavaType type) {

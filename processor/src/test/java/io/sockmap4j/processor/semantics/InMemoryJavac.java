@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,25 +47,29 @@ final class InMemoryJavac {
 
   /** The outcome of one compile. */
   record Result(
-      List<Diagnostic<? extends JavaFileObject>> diagnostics, Map<String, byte[]> outputs) {
+      boolean completed,
+      String output,
+      List<Diagnostic<? extends JavaFileObject>> diagnostics,
+      Map<String, byte[]> outputs) {
 
     boolean succeeded() {
-      return diagnostics.stream().noneMatch(d -> d.getKind() == Diagnostic.Kind.ERROR);
+      return completed && diagnostics.stream().noneMatch(d -> d.getKind() == Diagnostic.Kind.ERROR);
     }
 
     /** The errors, one per line: {@code line 12:5: message}. */
     String errors() {
       return diagnostics.stream()
-          .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
-          .map(
-              d ->
-                  "line "
-                      + d.getLineNumber()
-                      + ":"
-                      + d.getColumnNumber()
-                      + ": "
-                      + d.getMessage(Locale.ROOT))
-          .collect(Collectors.joining("\n"));
+              .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
+              .map(
+                  d ->
+                      "line "
+                          + d.getLineNumber()
+                          + ":"
+                          + d.getColumnNumber()
+                          + ": "
+                          + d.getMessage(Locale.ROOT))
+              .collect(Collectors.joining("\n"))
+          + (completed ? "" : "\njavac did not complete:\n" + output);
     }
 
     /** The output at {@code path} ({@code diff/Batch.class}, {@code diff/Batch.sockmap4j}). */
@@ -83,23 +88,29 @@ final class InMemoryJavac {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     Map<String, byte[]> outputs = new ConcurrentHashMap<>();
+    StringWriter out = new StringWriter();
+    boolean completed;
     try (StandardJavaFileManager standard =
             javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
         JavaFileManager files = new Outputs(standard, outputs)) {
       JavaCompiler.CompilationTask task =
           javac.getTask(
-              null,
+              out,
               files,
               diagnostics,
               List.of("-classpath", CLASS_PATH, "-Xlint:none"),
               null,
               List.of(new Source(qualifiedName, source)));
       task.setProcessors(List.of(new SockmapProcessor()));
-      task.call();
+      completed = task.call();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      completed = false; // javac crashed; its own report is in out
+      out.write(e.toString());
     }
-    return new Result(List.copyOf(diagnostics.getDiagnostics()), Map.copyOf(outputs));
+    return new Result(
+        completed, out.toString(), List.copyOf(diagnostics.getDiagnostics()), Map.copyOf(outputs));
   }
 
   private static String location(Class<?> type) {

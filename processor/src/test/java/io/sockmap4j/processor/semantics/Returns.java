@@ -11,10 +11,15 @@ enum Returns {
   /** {@code static int lo_N(SkBuff skb)}: the low 32 bits (the whole value for int and boolean). */
   LOW,
   /** {@code static int hi_N(SkBuff skb)}: the high 32 bits of a long result. */
-  HIGH;
+  HIGH,
+  /** A helper method: the value as it is, of the helper's own result type. */
+  PLAIN;
 
   /** The return statement of {@code expr}, a value of the case's result type {@code type}. */
   String of(JavaType type, String expr) {
+    if (this == PLAIN) {
+      return "return " + expr + ";";
+    }
     if (type == JavaType.BOOLEAN) {
       return "return ("
           + expr

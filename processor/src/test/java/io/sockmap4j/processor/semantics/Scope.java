@@ -24,24 +24,66 @@ import net.jqwik.api.Tuple.Tuple2;
  * kind and depth. Every expression it makes has the exact Java type javac gives it, and compiles.
  */
 final class Scope {
+  /** Where statements are: outside loops, or in the body of a for or a while loop. */
+  enum Loop {
+    NONE,
+    FOR,
+    WHILE
+  }
+
   private final List<Var> vars;
   private final List<Expr> reads;
   private final List<Tuple2<String, RecordType>> records;
+  private final List<Expr.ArrayLocal> arrays;
+  private final List<Helper> helpers;
+  private final Loop loop;
+  private boolean switchExpressions = true;
   private final Map<String, Arbitrary<Expr>> memo = new HashMap<>();
 
   /**
    * @param vars the locals and parameters, which statements may also assign
-   * @param reads record component reads of the record locals in scope
+   * @param reads read-only values: record components, loop counters
    * @param records the record locals, which statements may reassign
+   * @param arrays the local arrays, whose elements expressions read and statements write
+   * @param helpers the helper methods expressions may call
+   * @param loop whether statements are in a loop body (break, continue)
    */
-  Scope(List<Var> vars, List<Expr> reads, List<Tuple2<String, RecordType>> records) {
+  Scope(
+      List<Var> vars,
+      List<Expr> reads,
+      List<Tuple2<String, RecordType>> records,
+      List<Expr.ArrayLocal> arrays,
+      List<Helper> helpers,
+      Loop loop) {
     this.vars = vars;
     this.reads = reads;
     this.records = records;
+    this.arrays = arrays;
+    this.helpers = Features.helperCalls() ? helpers : List.of();
+    this.loop = loop;
   }
 
-  Scope(List<Var> vars, List<Expr> reads) {
-    this(vars, reads, List.of());
+  /**
+   * A scope with just these variables, and without switch expressions: for deep expression trees,
+   * in which every switch would multiply the paths the verifier walks.
+   */
+  Scope(List<Var> vars) {
+    this(vars, List.of(), List.of(), List.of(), List.of(), Loop.NONE);
+    this.switchExpressions = false;
+  }
+
+  /** This scope with {@code read} readable too, in a loop of kind {@code inLoop}. */
+  Scope reading(Expr read, Loop inLoop) {
+    List<Expr> more = new ArrayList<>(reads);
+    more.add(read);
+    // No calls in loop bodies: the verifier walks the body, and its inlined calls, per iteration.
+    return new Scope(
+        vars,
+        List.copyOf(more),
+        records,
+        arrays,
+        inLoop == Loop.NONE ? helpers : List.of(),
+        inLoop);
   }
 
   /** {@code [R] r = new R(...)} or, given {@code copyOf}, sometimes {@code R r = copyOf}. */
@@ -103,12 +145,129 @@ final class Scope {
       if (!methods.isEmpty()) {
         choices.add(Tuple.of(3, Arbitraries.of(methods).flatMap(m -> call(m, d))));
       }
-      List<Var> targets = variables(kind);
+      List<Helper> callable = new ArrayList<>();
+      for (Helper h : helpers) {
+        if (Generators.kindOf(h.result()) == kind) {
+          callable.add(h);
+        }
+      }
+      if (!callable.isEmpty()) {
+        choices.add(Tuple.of(2, Arbitraries.of(callable).flatMap(h -> helperCall(h, d))));
+      }
+      // Not of booleans: javac 17 itself crashes on some boolean switch expressions used as a
+      // condition (ArrayIndexOutOfBoundsException in Gen.handleSwitch).
+      if (switchExpressions && kind != Kind.BOOL && Features.switches()) {
+        choices.add(Tuple.of(1, switchExpression(kind, d)));
+      }
+      List<Expr> targets = new ArrayList<>(variables(kind));
+      List<Expr.ArrayLocal> arrayTargets = arrays(kind);
       if (!targets.isEmpty()) {
         choices.add(Tuple.of(2, Arbitraries.of(targets).flatMap(v -> effect(v, d))));
       }
+      if (!arrayTargets.isEmpty()) {
+        choices.add(
+            Tuple.of(
+                1,
+                Arbitraries.of(arrayTargets)
+                    .flatMap(a -> element(a, d))
+                    .flatMap(e -> effect(e, d))));
+      }
     }
     return Arbitraries.frequencyOf(choices);
+  }
+
+  /**
+   * {@code switch (selector) { case ... -> v; default -> w; }} with every arm of one type (int for
+   * int-like, or long), on an int, char, short or byte selector with labels that fit it.
+   */
+  private Arbitrary<Expr> switchExpression(Kind kind, int d) {
+    JavaType type = kind == Kind.LONG ? JavaType.LONG : JavaType.INT;
+    Arbitrary<Expr> value = exact(type, d);
+    return Arbitraries.of(JavaType.INT, JavaType.INT, JavaType.CHAR, JavaType.SHORT, JavaType.BYTE)
+        .flatMap(
+            selectorType ->
+                Combinators.combine(
+                        exact(selectorType, d),
+                        labels(selectorType, 4),
+                        value.list().ofMinSize(4).ofMaxSize(4),
+                        Arbitraries.integers().between(1, 4),
+                        value)
+                    .as(
+                        (selector, labels, values, arms, otherwise) -> {
+                          List<Expr.Switch.Arm> list = new ArrayList<>();
+                          for (int i = 0; i < arms; i++) {
+                            list.add(new Expr.Switch.Arm(labels.get(i), values.get(i)));
+                          }
+                          return (Expr) new Expr.Switch(selector, list, otherwise);
+                        }));
+  }
+
+  /** {@code groups} groups of one or two distinct case labels that fit {@code selector}. */
+  private static Arbitrary<List<List<Long>>> labels(JavaType selector, int groups) {
+    return Literals.intValues()
+        .filter(selector::represents)
+        .list()
+        .ofSize(2 * groups)
+        .uniqueElements()
+        .flatMap(
+            values ->
+                Arbitraries.of(1, 2)
+                    .list()
+                    .ofSize(groups)
+                    .map(
+                        sizes -> {
+                          List<List<Long>> out = new ArrayList<>();
+                          int next = 0;
+                          for (int size : sizes) {
+                            out.add(List.copyOf(values.subList(next, next + size)));
+                            next += size;
+                          }
+                          return out;
+                        }));
+  }
+
+  /**
+   * {@code a[i]}: mostly an index in range (a literal, or masked), sometimes any int expression,
+   * out of range more often than not (Java throws, the program faults). Never a constant out of
+   * range, which the compiler rejects.
+   */
+  Arbitrary<Expr> element(Expr.ArrayLocal a, int d) {
+    Arbitrary<Expr> index =
+        Arbitraries.frequencyOf(
+                Tuple.of(
+                    3,
+                    Arbitraries.integers()
+                        .between(0, a.length() - 1)
+                        .map(i -> (Expr) new Lit(JavaType.INT, i))),
+                Tuple.of(
+                    3,
+                    expr(Kind.SMALL, d)
+                        .map(e -> (Expr) new Binary("&", e, new Lit(JavaType.INT, 3)))),
+                Tuple.of(1, expr(Kind.SMALL, d)))
+            .filter(
+                e ->
+                    Evaluator.foldsCleanly(e)
+                        && Evaluator.fold(e).map(v -> v >= 0 && v < a.length()).orElse(true));
+    return index.map(i -> new Expr.Element(a, i));
+  }
+
+  /** A call of helper {@code h}, each argument of a type its parameter accepts. */
+  private Arbitrary<Expr> helperCall(Helper h, int d) {
+    List<Arbitrary<Expr>> args = new ArrayList<>();
+    for (JavaType p : h.params()) {
+      args.add(initializer(p, d));
+    }
+    return Combinators.combine(args).as(a -> (Expr) new Expr.HelperCall(h, List.copyOf(a)));
+  }
+
+  private List<Expr.ArrayLocal> arrays(Kind kind) {
+    List<Expr.ArrayLocal> out = new ArrayList<>();
+    for (Expr.ArrayLocal a : arrays) {
+      if (Generators.kindOf(a.element()) == kind) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   private void leaves(Kind kind, List<Tuple2<Integer, Arbitrary<Expr>>> choices) {
@@ -131,6 +290,13 @@ final class Scope {
     }
     if (!components.isEmpty()) {
       choices.add(Tuple.of(3, Arbitraries.of(components)));
+    }
+    List<Expr.ArrayLocal> readable = arrays(kind);
+    if (!readable.isEmpty()) {
+      choices.add(Tuple.of(3, Arbitraries.of(readable).flatMap(a -> element(a, 0))));
+    }
+    if (kind == Kind.SMALL && !arrays.isEmpty()) {
+      choices.add(Tuple.of(1, Arbitraries.of(arrays).map(a -> (Expr) new Expr.Length(a))));
     }
     switch (kind) {
       case SMALL:
@@ -265,12 +431,46 @@ final class Scope {
     choices.add(
         Tuple.of(
             3,
-            Arbitraries.of(vars).flatMap(v -> effect(v, 2)).map(e -> (Stmt) new Stmt.Effect(e))));
+            Arbitraries.of(vars)
+                .flatMap(v -> effect(v, effectDepth()))
+                .map(e -> (Stmt) new Stmt.Effect(e))));
     if (!records.isEmpty()) {
       choices.add(
           Tuple.of(
               1,
               Arbitraries.of(records).flatMap(r -> recordStore(r.get1(), r.get2(), false, null))));
+    }
+    if (!arrays.isEmpty()) {
+      choices.add(
+          Tuple.of(
+              2,
+              Arbitraries.of(arrays)
+                  .flatMap(a -> element(a, 1))
+                  .flatMap(e -> effect(e, effectDepth()))
+                  .map(e -> (Stmt) new Stmt.Effect(e))));
+    }
+    if (!helpers.isEmpty()) {
+      choices.add(
+          Tuple.of(
+              1,
+              Arbitraries.of(helpers)
+                  .flatMap(h -> helperCall(h, 1))
+                  .map(e -> (Stmt) new Stmt.Effect(e))));
+    }
+    if (loop != Loop.NONE) {
+      choices.add(
+          Tuple.of(
+              1,
+              Combinators.combine(
+                      expr(Kind.BOOL, 1),
+                      loop == Loop.FOR ? Arbitraries.of(true, false) : Arbitraries.just(false))
+                  .as((c, isContinue) -> (Stmt) new Stmt.Jump(c, isContinue))));
+    }
+    if (nesting > 1 && loop == Loop.NONE && Features.loops()) {
+      choices.add(Tuple.of(1, loop(result, nesting)));
+    }
+    if (nesting > 0 && Features.switches()) {
+      choices.add(Tuple.of(1, switchStatement(result, nesting)));
     }
     if (nesting > 0) {
       choices.add(
@@ -290,6 +490,55 @@ final class Scope {
     return Arbitraries.frequencyOf(choices);
   }
 
+  /** How deep the values of assignments are: shallow in loop bodies, which the verifier repeats. */
+  private int effectDepth() {
+    return loop == Loop.NONE ? 2 : 1;
+  }
+
+  /**
+   * A counted loop of at most four iterations (the verifier walks every one of them), over a body
+   * that can read the counter {@code k}, and leave early with {@code break} (or {@code continue} in
+   * a {@code for}: a {@code while} steps its counter last, which {@code continue} would skip).
+   */
+  private Arbitrary<Stmt> loop(Kind result, int nesting) {
+    return Combinators.combine(
+            Arbitraries.of(0, 1, -2),
+            Arbitraries.integers().between(0, 4),
+            Arbitraries.of(1, 1, 2),
+            Arbitraries.of(false, false, true))
+        .flatAs(
+            (from, count, step, isWhile) -> {
+              Scope body = reading(new Var("k", JavaType.INT), isWhile ? Loop.WHILE : Loop.FOR);
+              // Flat bodies of shallow statements: the verifier walks each iteration, and every
+              // data-dependent branch in the body multiplies the paths it walks.
+              return body.statements(result, 0)
+                  .list()
+                  .ofMinSize(1)
+                  .ofMaxSize(3)
+                  .map(b -> (Stmt) new Stmt.Loop("k", from, from + count * step, step, isWhile, b));
+            });
+  }
+
+  /** A classic switch statement: up to three groups that fall through or break, and default. */
+  private Arbitrary<Stmt> switchStatement(Kind result, int nesting) {
+    Arbitrary<List<Stmt>> body = statements(result, nesting - 1).list().ofMaxSize(2);
+    return Combinators.combine(
+            expr(Kind.SMALL, 1).filter(e -> e.type() == JavaType.INT),
+            labels(JavaType.INT, 3),
+            body.list().ofSize(3),
+            Arbitraries.of(true, false).list().ofSize(3),
+            Arbitraries.integers().between(1, 3),
+            body)
+        .as(
+            (selector, labels, bodies, breaks, groups, otherwise) -> {
+              List<Stmt.SwitchStmt.Group> list = new ArrayList<>();
+              for (int i = 0; i < groups; i++) {
+                list.add(new Stmt.SwitchStmt.Group(labels.get(i), bodies.get(i), breaks.get(i)));
+              }
+              return (Stmt) new Stmt.SwitchStmt(selector, list, otherwise);
+            });
+  }
+
   /**
    * The statements of an if branch: sometimes first a local of the branch's own block, named {@code
    * local} (sibling blocks reuse names, as Java allows), which the rest can use.
@@ -303,7 +552,8 @@ final class Scope {
                   Var v = new Var(local, type);
                   List<Var> inner = new ArrayList<>(vars);
                   inner.add(v);
-                  Scope block = new Scope(List.copyOf(inner), reads, records);
+                  Scope block =
+                      new Scope(List.copyOf(inner), reads, records, arrays, helpers, loop);
                   return Combinators.combine(
                           initializer(type, 2),
                           block.statements(result, nesting - 1).list().ofMinSize(1).ofMaxSize(2))
@@ -344,8 +594,8 @@ final class Scope {
         .filter(Evaluator::foldsCleanly);
   }
 
-  /** An assignment, compound assignment or increment of {@code v}. */
-  private Arbitrary<Expr> effect(Var v, int d) {
+  /** An assignment, compound assignment or increment of {@code v}, a Var or an Element. */
+  private Arbitrary<Expr> effect(Expr v, int d) {
     if (v.type() == JavaType.BOOLEAN) {
       return Combinators.combine(Arbitraries.of("=", "&=", "|=", "^="), expr(Kind.BOOL, d))
           .as((op, e) -> (Expr) new Assign(v, op, e));

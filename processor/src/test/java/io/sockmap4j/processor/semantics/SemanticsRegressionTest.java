@@ -98,11 +98,12 @@ class SemanticsRegressionTest {
   }
 
   /**
-   * The optimiser's if-conversion (backend/IfConversion, in progress when these were found) rewrote
+   * The optimiser's if-conversion (backend/IfConversion, found while it was being written) rewrote
    * a diamond of two constant moves while other jumps still led into it: into its then-arm (the
    * short-circuit jump of {@code ||}), and to a second label at its join (the outer arm of a nested
    * conditional). Those paths then skipped the move, and the verifier refused to read the unset
-   * register ({@code R4 !read_ok}, {@code R3 !read_ok}).
+   * register ({@code R4 !read_ok}, {@code R3 !read_ok}). Fixed there by refusing a label at the
+   * then-move and counting the jumps to every label bound at the join.
    */
   @KernelTest
   void convertedDiamondsKeepJumpsIntoTheirThenArm() {
