@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -251,29 +252,24 @@ final class SwitchCompiler {
 
           @Override
           public Void visitBlock(BlockTree b, Void p) {
-            frame.enterScope();
-            try {
-              return super.visitBlock(b, p);
-            } finally {
-              frame.exitScope();
-            }
+            return inScope(() -> super.visitBlock(b, p));
           }
 
           @Override
           public Void visitForLoop(ForLoopTree f, Void p) {
-            frame.enterScope();
-            try {
-              return super.visitForLoop(f, p);
-            } finally {
-              frame.exitScope();
-            }
+            return inScope(() -> super.visitForLoop(f, p));
           }
 
           @Override
           public Void visitEnhancedForLoop(EnhancedForLoopTree f, Void p) {
+            return inScope(() -> super.visitEnhancedForLoop(f, p));
+          }
+
+          /** Scans in a scope of its own, as the statement's locals are scoped when compiled. */
+          private Void inScope(Supplier<Void> scan) {
             frame.enterScope();
             try {
-              return super.visitEnhancedForLoop(f, p);
+              return scan.get();
             } finally {
               frame.exitScope();
             }
@@ -281,13 +277,16 @@ final class SwitchCompiler {
 
           @Override
           public Void visitVariable(VariableTree v, Void p) {
+            if (v.getType() == null && v.getInitializer() == null) {
+              return null; // 'var' without a value: reported when the declaration is compiled
+            }
             try {
               JType type =
                   v.getType() == null
                       ? typer.typeOf(v.getInitializer())
                       : typer.declaredType(v.getType(), v);
               frame.declareAt(v.getName().toString(), type, 0);
-            } catch (CompileError | NullPointerException e) {
+            } catch (CompileError e) {
               // reported when the declaration is compiled
             }
             return null;
