@@ -32,7 +32,7 @@ import java.util.Optional;
  *
  * <pre>
  *   if i >= length (unsigned, so negative ints fail too) goto fault
- *   i <<= log2(element size);  i += r10;  value = *(size *)(i + offset of a)
+ *   i <<= log2(element size) (0 for bytes);  i += r10;  value = *(size *)(i + offset of a)
  * </pre>
  *
  * The verifier accepts a stack access at a variable offset when the offset has bounds (here from
@@ -151,10 +151,11 @@ final class ArrayCompiler {
   Temp address(Temp index, JType array, Tree at, io.sockmap4j.processor.backend.Label outOfRange) {
     Register r = exprs.use(index, at);
     exprs.out.jumpIfImm(Width.W64, JumpOp.JGE, r, array.length(), outOfRange);
-    int size = elementSize(array);
-    if (size > 1) {
-      exprs.out.aluImm(Width.W64, AluOp.LSH, r, Integer.numberOfTrailingZeros(size));
-    }
+    // Scale by the element size, also for bytes (a shift by 0): the verifier remembers that an
+    // index computed as 'other + constant' is linked to the other register and keeps the constant
+    // as the register's offset, and it refuses adding such a register to r10 ("fp pointer offset
+    // ... is not allowed", Linux 6.18). Any ALU operation other than an addition drops the link.
+    exprs.out.aluImm(Width.W64, AluOp.LSH, r, Integer.numberOfTrailingZeros(elementSize(array)));
     exprs.out.alu(Width.W64, AluOp.ADD, r, Register.R10);
     exprs.temps.unpin(index);
     return exprs.temps.retype(index, JType.LONG);

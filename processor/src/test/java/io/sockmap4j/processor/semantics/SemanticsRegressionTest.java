@@ -105,6 +105,27 @@ class SemanticsRegressionTest {
    * register ({@code R4 !read_ok}, {@code R3 !read_ok}). Fixed there by refusing a label at the
    * then-move and counting the jumps to every label bound at the join.
    */
+  /**
+   * Found on the way out: 'c + K' as an index is linked to c with the constant K as its offset, and
+   * the verifier refused adding it to r10 for a byte array (no scaling shift cleared it).
+   */
+  @KernelTest
+  void aByteArrayIndexedByAnOffsetExpressionLoads() {
+    assertAgree(
+        "LinkedIndex",
+        new Case(
+            "reported: arr1[(d + 1746379252)] ^= ... in a loop, with a boolean array",
+            JavaType.INT,
+            r ->
+                "    boolean[] flags = {false, true, (a < 256), (b == d)};\n"
+                    + "    for (int k = 1; k < 4; k += 1) {\n"
+                    + "      flags[(d + 1746379252)] ^= (1431655765 <= (-1166864L));\n"
+                    + "    }\n"
+                    + "    "
+                    + r.of(JavaType.INT, "(flags[0] ? 1 : 0) + (flags[3] ? 2 : 0)")
+                    + "\n"));
+  }
+
   @KernelTest
   void convertedDiamondsKeepJumpsIntoTheirThenArm() {
     assertAgree(
