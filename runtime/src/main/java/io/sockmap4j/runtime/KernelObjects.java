@@ -2,7 +2,10 @@ package io.sockmap4j.runtime;
 
 import io.sockmap4j.runtime.internal.Bpf;
 import io.sockmap4j.runtime.internal.LibC;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
 
 /**
  * Asks the kernel whether programs and maps still exist, by id.
@@ -23,6 +26,27 @@ public final class KernelObjects {
   /** Whether a map with kernel id {@code id} exists. */
   public static boolean mapExists(int id) {
     return closeIfPresent(Bpf.mapFdById(id));
+  }
+
+  /**
+   * The ids of every program loaded in the kernel, by any process, in ascending order (what {@code
+   * bpftool prog show} lists).
+   */
+  public static List<Integer> programIds() {
+    return ids(Bpf::progNextId);
+  }
+
+  /** The ids of every map in the kernel, by any process, in ascending order. */
+  public static List<Integer> mapIds() {
+    return ids(Bpf::mapNextId);
+  }
+
+  private static List<Integer> ids(IntFunction<OptionalInt> next) {
+    List<Integer> ids = new ArrayList<>();
+    for (OptionalInt id = next.apply(0); id.isPresent(); id = next.apply(id.getAsInt())) {
+      ids.add(id.getAsInt());
+    }
+    return ids;
   }
 
   private static boolean closeIfPresent(OptionalInt fd) {
