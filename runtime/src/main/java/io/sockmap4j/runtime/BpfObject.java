@@ -75,7 +75,11 @@ public final class BpfObject implements AutoCloseable {
     this.resourceName = resourceName;
     this.pins = pins;
     this.resources =
-        new ObjectResources(this.programs, this.maps, pins, describe(anchor, resourceName));
+        new ObjectResources(
+            this.programs,
+            this.maps,
+            pins,
+            describe(anchor, resourceName) + " (programs " + programNames() + ")");
     this.cleanable = CLEANER.register(this, resources);
   }
 

@@ -212,10 +212,14 @@ class AttachTest {
     }
   }
 
-  /** Echoes a few bytes through the object's SOCKMAP (named {@link #SOCKS}) at index 0. */
-  static void assertEchoes(BpfObject object) throws IOException {
+  private static void assertEchoes(BpfObject object) throws IOException {
+    assertEchoes(object, SOCKS);
+  }
+
+  /** Echoes a few bytes through the object's SOCKMAP {@code map} at index 0. */
+  static void assertEchoes(BpfObject object, String map) throws IOException {
     try (LoopbackPair pair = LoopbackPair.open()) {
-      new SockMapHandle(object.map(SOCKS)).put(0, pair.accepted());
+      new SockMapHandle(object.map(map)).put(0, pair.accepted());
       byte[] hello = "hello, kernel".getBytes(StandardCharsets.US_ASCII);
       pair.client().getOutputStream().write(hello);
       assertArrayEquals(hello, pair.readFromClient(hello.length));
