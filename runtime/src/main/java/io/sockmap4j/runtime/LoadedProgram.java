@@ -2,13 +2,18 @@ package io.sockmap4j.runtime;
 
 import io.sockmap4j.runtime.ObjectSpec.ProgramSpec;
 import io.sockmap4j.runtime.internal.Bpf;
+import io.sockmap4j.runtime.internal.BpfLinks;
+import io.sockmap4j.runtime.internal.BpfRunStats;
 import io.sockmap4j.runtime.internal.LoggedLoad;
 import io.sockmap4j.runtime.internal.ObjectNames;
 import io.sockmap4j.runtime.internal.OwnedFd;
 import io.sockmap4j.runtime.internal.ProgramImage;
 import java.util.List;
 
-/** A program of a {@link BpfObject}: loaded into the kernel, and attached to its map. */
+/**
+ * A program of a {@link BpfObject}: loaded into the kernel, and attached to its map through a
+ * bpf_link or {@code BPF_PROG_ATTACH}. Attach and detach are called under the object's lock.
+ */
 final class LoadedProgram {
 
   /** 16 MiB, enough for the log of any program the verifier's 1M-insn budget admits. */
@@ -18,6 +23,8 @@ final class LoadedProgram {
   private final OwnedFd fd;
   private final int id;
   private BpfMap attachedTo;
+  private OwnedFd link;
+  private int linkId;
 
   private LoadedProgram(ProgramSpec spec, OwnedFd fd, int id) {
     this.spec = spec;
@@ -69,20 +76,155 @@ final class LoadedProgram {
     return id;
   }
 
-  /** Attaches the program to {@code map} with the spec's attach type. */
-  void attach(BpfMap map) {
+  /**
+   * A program reopened from a pin, not yet known to be attached: {@link #adoptLink} or {@link
+   * #adoptLegacy} records how it is.
+   */
+  static LoadedProgram opened(ProgramSpec spec, OwnedFd fd, int id) {
+    return new LoadedProgram(spec, fd, id);
+  }
+
+  /**
+   * Attaches the program to {@code map} with the spec's attach type: through a bpf_link or {@code
+   * BPF_PROG_ATTACH} as {@code mode} says, {@link AttachMode#AUTO} trying a link first where {@link
+   * LinkSupport} does not already know the kernel lacks sockmap links.
+   */
+  Attachment attach(BpfMap map, AttachMode mode) {
+    switch (mode) {
+      case LEGACY:
+        attachLegacy(map);
+        break;
+      case LINK:
+        attachLink(map);
+        break;
+      default:
+        attachAuto(map);
+        break;
+    }
+    return attachment();
+  }
+
+  private void attachAuto(BpfMap map) {
+    if (!LinkSupport.mayHaveLinks()) {
+      attachLegacy(map);
+      return;
+    }
+    try {
+      attachLink(map);
+      LinkSupport.learn(true);
+    } catch (BpfException linkRefused) {
+      if (!LinkSupport.isNoSuchLinkErrno(linkRefused.errno())) {
+        throw linkRefused;
+      }
+      try {
+        attachLegacy(map);
+      } catch (BpfException legacyRefused) {
+        // Both refused: the program does not fit the map, which says nothing about link support.
+        legacyRefused.addSuppressed(linkRefused);
+        throw legacyRefused;
+      }
+      LinkSupport.learn(false);
+    }
+  }
+
+  private void attachLegacy(BpfMap map) {
     withFds(map, (mapFd, progFd) -> Bpf.progAttach(subject(map), mapFd, progFd, spec.attachType()));
     attachedTo = map;
   }
 
-  /** Detaches the program from the map it was attached to, if any. */
+  private void attachLink(BpfMap map) {
+    int[] created = new int[1];
+    withFds(
+        map,
+        (mapFd, progFd) ->
+            created[0] = BpfLinks.linkCreate(subject(map), progFd, mapFd, spec.attachType()));
+    OwnedFd owned = new OwnedFd(created[0], "link of program " + spec.name());
+    try {
+      int createdId = BpfLinks.linkInfo(created[0]).id();
+      adoptLink(map, owned, createdId);
+    } catch (RuntimeException e) {
+      owned.close();
+      throw e;
+    }
+  }
+
+  /** Records that the link {@code linkFd} (with kernel id {@code id}) attaches this program. */
+  void adoptLink(BpfMap map, OwnedFd linkFd, int id) {
+    attachedTo = map;
+    link = linkFd;
+    linkId = id;
+  }
+
+  /** Records that this program is attached to {@code map} with {@code BPF_PROG_ATTACH}. */
+  void adoptLegacy(BpfMap map) {
+    attachedTo = map;
+  }
+
+  /** How the program is attached, or {@code null} when it is not. */
+  Attachment attachment() {
+    BpfMap map = attachedTo;
+    if (map == null) {
+      return null;
+    }
+    return new Attachment(
+        spec.name(),
+        map.name(),
+        spec.attachType(),
+        link == null ? AttachMode.LEGACY : AttachMode.LINK,
+        linkId);
+  }
+
+  /** The link that attaches this program, or {@code null} for a legacy or no attachment. */
+  OwnedFd link() {
+    return link;
+  }
+
+  /**
+   * Detaches the program from the map it was attached to, if any: {@code BPF_LINK_DETACH} for a
+   * link (which detaches even while a pin or another process still holds the link), {@code
+   * BPF_PROG_DETACH} otherwise.
+   */
   void detach() {
     BpfMap map = attachedTo;
     if (map == null) {
       return;
     }
     attachedTo = null;
+    OwnedFd linkFd = link;
+    if (linkFd != null) {
+      int fdValue = linkFd.acquire();
+      try {
+        BpfLinks.linkDetach(subject(map), fdValue);
+      } finally {
+        linkFd.release();
+      }
+      return;
+    }
     withFds(map, (mapFd, progFd) -> Bpf.progDetach(subject(map), mapFd, progFd, spec.attachType()));
+  }
+
+  /** The kernel's run counters for this program. */
+  ProgramStats stats() {
+    int progFd = fd.acquire();
+    try {
+      BpfRunStats.RunCounters counters = BpfRunStats.counters(progFd);
+      return new ProgramStats(
+          spec.name(),
+          counters.id(),
+          counters.runCount(),
+          counters.runTimeNanos(),
+          counters.recursionMisses());
+    } finally {
+      fd.release();
+    }
+  }
+
+  ProgramSpec spec() {
+    return spec;
+  }
+
+  OwnedFd ownedFd() {
+    return fd;
   }
 
   /** Runs the program once through {@code BPF_PROG_TEST_RUN}. */
@@ -95,7 +237,11 @@ final class LoadedProgram {
     }
   }
 
+  /** Closes this process's fds of the program and its link; detaches nothing by itself. */
   void close() {
+    if (link != null) {
+      link.close();
+    }
     fd.close();
   }
 

@@ -66,8 +66,13 @@ final class TestSpecs {
 
   /** A SOCKMAP named {@code mapName} whose verdict echoes everything to index 0. */
   static ObjectSpec echo(String mapName) {
+    return echo(mapName, TestNames.of("echo"));
+  }
+
+  /** {@link #echo(String)} with the verdict program named {@code programName}. */
+  static ObjectSpec echo(String mapName, String programName) {
     return new ObjectSpec(
-        "GPL", List.of(sockmap(mapName, 4)), List.of(redirectToIndex0(TestNames.of("echo"), 0)));
+        "GPL", List.of(sockmap(mapName, 4)), List.of(redirectToIndex0(programName, 0)));
   }
 
   /** {@link #echo} with a stream parser that passes each skb as a message. */

@@ -36,7 +36,9 @@ public final class LoaderWriter {
   private static final ClassName KEY_CODEC = ClassName.get(RUNTIME, "KeyCodec");
   private static final ClassName SOCK_MAP_HANDLE = ClassName.get(RUNTIME, "SockMapHandle");
   private static final ClassName SOCK_HASH_HANDLE = ClassName.get(RUNTIME, "SockHashHandle");
+  private static final ClassName ATTACH_OPTIONS = ClassName.get(RUNTIME, "AttachOptions");
   private static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
+  private static final ClassName PATH = ClassName.get("java.nio.file", "Path");
 
   private final Filer filer;
   private final Elements elements;
@@ -112,11 +114,42 @@ public final class LoaderWriter {
             .returns(loader)
             .addJavadoc(
                 "Creates the maps, loads every program through the kernel verifier and attaches\n"
-                    + "each to its map. All or nothing: on failure everything created is freed and\n"
-                    + "the exception ({@code BpfException}, or {@code VerifierException} with the\n"
+                    + "each to its map (through a bpf_link where the kernel has sockmap links,\n"
+                    + "6.10+). All or nothing: on failure everything created is freed and the\n"
+                    + "exception ({@code BpfException}, or {@code VerifierException} with the\n"
                     + "verifier's log) names the cause.\n")
+            .addStatement("return attach($T.defaults())", ATTACH_OPTIONS)
+            .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("attach")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(loader)
+            .addParameter(ATTACH_OPTIONS, "options")
+            .addJavadoc(
+                "Like {@link #attach()}, attaching and pinning as {@code options} say: with\n"
+                    + "{@code options.pinTo(dir)} the setup outlives this process, and\n"
+                    + "{@link #openPinned} reopens it later.\n")
             .addStatement(
-                "return new $T($T.load($T.class, OBJECT_RESOURCE))", loader, BPF_OBJECT, loader)
+                "return new $T($T.load($T.class, OBJECT_RESOURCE, options))",
+                loader,
+                BPF_OBJECT,
+                loader)
+            .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("openPinned")
+            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .returns(loader)
+            .addParameter(PATH, "directory")
+            .addJavadoc(
+                "Reopens what {@code attach(AttachOptions.defaults().pinTo(directory))} pinned,\n"
+                    + "from this or another process, after checking every map's shape and every\n"
+                    + "program's type against this class's declarations. {@link #close()} then\n"
+                    + "leaves the setup running; {@link #remove()} tears it down.\n")
+            .addStatement(
+                "return new $T($T.openPinned($T.class, OBJECT_RESOURCE, directory))",
+                loader,
+                BPF_OBJECT,
+                loader)
             .build());
     spec.addMethod(
         MethodSpec.methodBuilder("object")
@@ -136,8 +169,18 @@ public final class LoaderWriter {
         MethodSpec.methodBuilder("close")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
-            .addJavadoc("Detaches the programs and frees every map and program. Idempotent.\n")
+            .addJavadoc(
+                "Detaches the programs and frees every map and program; for a pinned setup, only\n"
+                    + "releases this process's handles. Idempotent.\n")
             .addStatement("object.close()")
+            .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("remove")
+            .addModifiers(Modifier.PUBLIC)
+            .addJavadoc(
+                "Tears the setup down, pinned or not: detaches the programs, empties the maps,\n"
+                    + "frees everything and removes the pins.\n")
+            .addStatement("object.remove()")
             .build());
     codecs.values().forEach(spec::addType);
     JavaFile.builder(pkg, spec.build())

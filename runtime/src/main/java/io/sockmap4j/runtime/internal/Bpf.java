@@ -250,7 +250,7 @@ public final class Bpf {
         command.symbol() + " " + subject, errno, FailureAdvice.of(command, errno));
   }
 
-  private static Memory objInfo(int fd, int length) {
+  static Memory objInfo(int fd, int length) {
     Memory info = new Memory(length);
     info.clear();
     Memory attr = attr();
@@ -262,7 +262,7 @@ public final class Bpf {
     return info;
   }
 
-  private static OptionalInt fdById(BpfCommand command, int id) {
+  static OptionalInt fdById(BpfCommand command, int id) {
     Memory attr = attr();
     attr.setInt(0, id);
     long result = invoke(command, attr);
@@ -275,7 +275,7 @@ public final class Bpf {
     return OptionalInt.of((int) result);
   }
 
-  private static OptionalInt nextId(BpfCommand command, int id) {
+  static OptionalInt nextId(BpfCommand command, int id) {
     Memory attr = attr();
     attr.setInt(0, id);
     return requireOrAbsent(command, "after id " + id, attr)
@@ -305,7 +305,7 @@ public final class Bpf {
     return buffer;
   }
 
-  private static Memory attr() {
+  static Memory attr() {
     Memory attr = new Memory(ATTR_SIZE);
     attr.clear();
     return attr;
@@ -325,7 +325,7 @@ public final class Bpf {
     return new String(bytes, 0, length, StandardCharsets.US_ASCII);
   }
 
-  private static boolean requireOrAbsent(BpfCommand command, String subject, Memory attr) {
+  static boolean requireOrAbsent(BpfCommand command, String subject, Memory attr) {
     long result = invoke(command, attr);
     if (result == -Errno.ENOENT) {
       return false;
@@ -336,7 +336,7 @@ public final class Bpf {
     return true;
   }
 
-  private static long require(BpfCommand command, String subject, Memory attr) {
+  static long require(BpfCommand command, String subject, Memory attr) {
     long result = invoke(command, attr);
     if (result < 0) {
       throw failure(command, subject, (int) -result);
@@ -345,7 +345,7 @@ public final class Bpf {
   }
 
   /** Issues {@code command}; returns the non-negative result, or {@code -errno} on failure. */
-  private static long invoke(BpfCommand command, Memory attr) {
+  static long invoke(BpfCommand command, Memory attr) {
     if (SYS_BPF < 0) {
       throw new UnsupportedOperationException(
           "sockmap4j knows the bpf() system call number for x86-64 and arm64 only; os.arch is "

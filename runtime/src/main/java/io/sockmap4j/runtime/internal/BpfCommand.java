@@ -15,7 +15,15 @@ public enum BpfCommand {
   MAP_GET_NEXT_ID(12),
   PROG_GET_FD_BY_ID(13),
   MAP_GET_FD_BY_ID(14),
-  OBJ_GET_INFO_BY_FD(15);
+  OBJ_GET_INFO_BY_FD(15),
+  OBJ_PIN(6),
+  OBJ_GET(7),
+  PROG_QUERY(16),
+  LINK_CREATE(28),
+  LINK_GET_FD_BY_ID(30),
+  LINK_GET_NEXT_ID(31),
+  ENABLE_STATS(32),
+  LINK_DETACH(34);
 
   private final int number;
 

@@ -4,6 +4,7 @@ import static io.sockmap4j.runtime.internal.Errno.E2BIG;
 import static io.sockmap4j.runtime.internal.Errno.EACCES;
 import static io.sockmap4j.runtime.internal.Errno.EBADF;
 import static io.sockmap4j.runtime.internal.Errno.EBUSY;
+import static io.sockmap4j.runtime.internal.Errno.EEXIST;
 import static io.sockmap4j.runtime.internal.Errno.EINVAL;
 import static io.sockmap4j.runtime.internal.Errno.EMFILE;
 import static io.sockmap4j.runtime.internal.Errno.ENOENT;
@@ -65,6 +66,18 @@ public final class FailureAdvice {
         return progTestRun(errno);
       case PROG_DETACH:
         return errno == ENOENT ? "no program of this attach type is attached to the map" : null;
+      case LINK_CREATE:
+        return linkCreate(errno);
+      case OBJ_PIN:
+        return objPin(errno);
+      case OBJ_GET:
+        return objGet(errno);
+      case ENABLE_STATS:
+        return enableStats(errno);
+      case PROG_QUERY:
+        return errno == EINVAL
+            ? "the kernel cannot query programs attached to a sockmap (that needs Linux 5.19+)"
+            : null;
       case MAP_UPDATE_ELEM:
         return errno == E2BIG ? "the key is out of range for the map (index >= max_entries)" : null;
       default:
@@ -126,6 +139,67 @@ public final class FailureAdvice {
     if (errno == EBUSY) {
       return "the map's slot for this attach type is owned by a bpf_link, or a conflicting"
           + " verdict program (SK_SKB_VERDICT beside STREAM_VERDICT) is attached";
+    }
+    return null;
+  }
+
+  static final String NO_SOCKMAP_LINKS =
+      "bpf_links for sockmap programs need Linux 6.10+: on older kernels attach with"
+          + " AttachMode.LEGACY (or AUTO, which falls back by itself)";
+
+  private static String linkCreate(int errno) {
+    if (errno == EPERM || errno == EACCES) {
+      return CAPABILITIES;
+    }
+    if (errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTSUPP) {
+      return NO_SOCKMAP_LINKS
+          + "; or the program type does not fit the attach type, or the target map is not a"
+          + " SOCKMAP/SOCKHASH";
+    }
+    if (errno == EBUSY) {
+      return "the map's slot for this attach type already has a program (attached by another"
+          + " link or by BPF_PROG_ATTACH): detach it first, or a conflicting verdict program"
+          + " (SK_SKB_VERDICT beside STREAM_VERDICT) is attached";
+    }
+    return null;
+  }
+
+  private static String objPin(int errno) {
+    if (errno == EEXIST) {
+      return "a file already exists at this path: pins are never overwritten; remove it or pin"
+          + " to another directory";
+    }
+    if (errno == ENOENT) {
+      return "the directory does not exist";
+    }
+    if (errno == EPERM || errno == EACCES || errno == EINVAL) {
+      return "the path is not in a bpffs mount (mount -t bpf bpf /sys/fs/bpf), or the process may"
+          + " not write there";
+    }
+    return null;
+  }
+
+  private static String objGet(int errno) {
+    if (errno == ENOENT) {
+      return "nothing is pinned at this path";
+    }
+    if (errno == EPERM || errno == EACCES) {
+      return "the pin's permissions do not let this process open it (pins are 0600: open them as"
+          + " their owner), or the path is not in a bpffs mount";
+    }
+    if (errno == EINVAL) {
+      return "the path is not a pinned BPF object in a bpffs mount";
+    }
+    return null;
+  }
+
+  private static String enableStats(int errno) {
+    if (errno == EPERM || errno == EACCES) {
+      return "enabling BPF statistics needs CAP_SYS_ADMIN";
+    }
+    if (errno == EINVAL) {
+      return "the kernel has no BPF_ENABLE_STATS (it needs Linux 5.8+); the sysctl"
+          + " kernel.bpf_stats_enabled=1 does the same";
     }
     return null;
   }

@@ -33,6 +33,12 @@ public interface LibC extends Library {
   /** {@code int ioctl(int fd, unsigned long request, int *arg)}: the int-argument form. */
   int ioctl(int fd, long request, IntByReference arg);
 
+  /**
+   * {@code int statfs(const char *path, struct statfs *buf)}; {@code f_type} is the first field, a
+   * {@code long} on x86-64 and arm64.
+   */
+  int statfs(String path, Pointer buf);
+
   /** {@code int close(int fd)}. */
   int close(int fd);
 

@@ -77,4 +77,24 @@ class FailureAdviceTest {
     assertTrue(OLD.isBefore(5, 11));
     assertFalse(KernelVersion.parse("5.11.0").isBefore(5, 11));
   }
+
+  @Test
+  void linkCreateNamesTheKernelVersionAndTheOccupiedSlot() {
+    for (int errno : new int[] {Errno.EINVAL, Errno.EOPNOTSUPP}) {
+      String advice = FailureAdvice.of(BpfCommand.LINK_CREATE, errno, NEW);
+      assertTrue(advice.contains("need Linux 6.10+"), advice);
+      assertTrue(advice.contains("AttachMode.LEGACY"), advice);
+    }
+    String busy = FailureAdvice.of(BpfCommand.LINK_CREATE, Errno.EBUSY, NEW);
+    assertTrue(busy.contains("already has a program"), busy);
+  }
+
+  @Test
+  void pinFailuresNameTheExistingFileAndBpffs() {
+    assertTrue(
+        FailureAdvice.of(BpfCommand.OBJ_PIN, Errno.EEXIST, NEW).contains("never overwritten"));
+    assertTrue(FailureAdvice.of(BpfCommand.OBJ_PIN, Errno.EPERM, NEW).contains("bpffs mount"));
+    assertTrue(
+        FailureAdvice.of(BpfCommand.OBJ_GET, Errno.ENOENT, NEW).contains("nothing is pinned"));
+  }
 }
