@@ -15,7 +15,8 @@ public enum BpfCommand {
   MAP_GET_NEXT_ID(12),
   PROG_GET_FD_BY_ID(13),
   MAP_GET_FD_BY_ID(14),
-  OBJ_GET_INFO_BY_FD(15);
+  OBJ_GET_INFO_BY_FD(15),
+  BTF_LOAD(18);
 
   private final int number;
 
