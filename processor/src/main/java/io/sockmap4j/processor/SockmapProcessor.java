@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -134,13 +135,24 @@ public final class SockmapProcessor extends AbstractProcessor {
     try (OutputStream out = object.openOutputStream()) {
       out.write(ObjectWriter.write(model, compiled));
     }
-    FileObject listing =
-        processingEnv
-            .getFiler()
-            .createResource(StandardLocation.CLASS_OUTPUT, pkg, name + ".txt", type);
+    String listing = Listing.of(model, compiled);
+    writeText(StandardLocation.CLASS_OUTPUT, pkg, name + ".txt", type, listing);
+    // A second copy beside the generated Loader, where a reader of the generated sources looks.
+    // Without -s, javac's source output is the class output: the file is written already.
+    try {
+      writeText(StandardLocation.SOURCE_OUTPUT, pkg, name + ".txt", type, listing);
+    } catch (FilerException sameFile) {
+      // the class-output copy is the one beside the generated sources
+    }
+  }
+
+  private void writeText(
+      StandardLocation location, String pkg, String name, TypeElement type, String text)
+      throws IOException {
+    FileObject file = processingEnv.getFiler().createResource(location, pkg, name, type);
     try (Writer out =
-        new java.io.OutputStreamWriter(listing.openOutputStream(), StandardCharsets.UTF_8)) {
-      out.write(Listing.of(model, compiled));
+        new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+      out.write(text);
     }
   }
 }

@@ -303,6 +303,24 @@ public final class BpfObject implements AutoCloseable {
   }
 
   /**
+   * Whether the program named {@code name} was loaded with its BTF line info (kernel 5.0+), so that
+   * verifier messages and {@code bpftool prog dump xlated id N linum} show its Java lines. When the
+   * kernel refuses the line info (no BTF support), the program is loaded without it and a warning
+   * is logged to the {@code io.sockmap4j.runtime} {@link System.Logger}.
+   *
+   * @throws IllegalArgumentException listing the known names if there is no such program
+   */
+  public boolean hasLineInfo(String name) {
+    for (LoadedProgram program : programs) {
+      if (program.name().equals(name)) {
+        return program.hasLineInfo();
+      }
+    }
+    throw new IllegalArgumentException(
+        "no program named " + name + "; the programs are " + programNames());
+  }
+
+  /**
    * Runs the program named {@code name} once on {@code data} through {@code BPF_PROG_TEST_RUN}, and
    * returns its return value with the packet and context it left behind.
    *

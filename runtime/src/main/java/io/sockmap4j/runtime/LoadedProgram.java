@@ -1,13 +1,18 @@
 package io.sockmap4j.runtime;
 
+import io.sockmap4j.runtime.ObjectSpec.LineEntry;
 import io.sockmap4j.runtime.ObjectSpec.ProgramSpec;
 import io.sockmap4j.runtime.internal.Bpf;
 import io.sockmap4j.runtime.internal.BpfLinks;
 import io.sockmap4j.runtime.internal.BpfRunStats;
+import io.sockmap4j.runtime.internal.LibC;
 import io.sockmap4j.runtime.internal.LoggedLoad;
 import io.sockmap4j.runtime.internal.ObjectNames;
 import io.sockmap4j.runtime.internal.OwnedFd;
+import io.sockmap4j.runtime.internal.ProgramBtf;
 import io.sockmap4j.runtime.internal.ProgramImage;
+import io.sockmap4j.runtime.internal.VerifierLog;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,25 +21,34 @@ import java.util.List;
  */
 final class LoadedProgram {
 
+  private static final System.Logger LOG = System.getLogger("io.sockmap4j.runtime");
+
   /** 16 MiB, enough for the log of any program the verifier's 1M-insn budget admits. */
   private static final int LOG_SIZE = 16 << 20;
 
   private final ProgramSpec spec;
   private final OwnedFd fd;
   private final int id;
+  private final String lineInfoProblem;
   private BpfMap attachedTo;
   private OwnedFd link;
   private int linkId;
 
-  private LoadedProgram(ProgramSpec spec, OwnedFd fd, int id) {
+  private LoadedProgram(ProgramSpec spec, OwnedFd fd, int id, String lineInfoProblem) {
     this.spec = spec;
     this.fd = fd;
     this.id = id;
+    this.lineInfoProblem = lineInfoProblem;
   }
 
   /**
-   * Loads {@code spec} with its map fds patched in. The first attempt runs without a verifier log;
-   * only a refused program is loaded again with the log on, so the exception can carry it.
+   * Loads {@code spec} with its map fds patched in and its BTF line and function info. The first
+   * attempt runs without a verifier log; only a refused program is loaded again with the log on, so
+   * the exception can carry it.
+   *
+   * <p>Line info is a help, never a reason to fail: if the kernel refuses the BTF blob (no BTF
+   * support, or a blob it does not like), or refuses the program only because of its line info, the
+   * program is loaded without it, and {@link #lineInfoProblem()} says why.
    *
    * @throws VerifierException if the verifier rejects the program
    * @throws BpfException if the kernel refuses it without a log (capabilities, program type)
@@ -47,11 +61,35 @@ final class LoadedProgram {
             spec.expectedAttachType(),
             license,
             MapRelocator.patch(spec, maps));
+    ProgramBtf debugInfo = debugInfo(spec, image.insns());
+    int btfFd;
+    try {
+      btfFd = Bpf.btfLoad("for program " + spec.name(), debugInfo.btf());
+    } catch (BpfException refused) {
+      return load(spec, image, refused.getMessage());
+    }
+    try {
+      return load(spec, image.withDebugInfo(btfFd, debugInfo), null);
+    } finally {
+      LibC.INSTANCE.close(btfFd); // the program holds its own reference to the BTF object
+    }
+  }
+
+  private static LoadedProgram load(ProgramSpec spec, ProgramImage image, String btfProblem) {
+    String lineInfoProblem = btfProblem;
     int progFd;
     try {
       progFd = Bpf.progLoad(image);
     } catch (BpfException refused) {
       LoggedLoad retry = Bpf.progLoadLogged(image, LOG_SIZE);
+      if (!retry.succeeded() && image.hasDebugInfo() && refusedBeforeVerifying(retry)) {
+        LoggedLoad bare = Bpf.progLoadLogged(image.withoutDebugInfo(), LOG_SIZE);
+        if (bare.succeeded()) {
+          lineInfoProblem =
+              "the kernel refused the line info: " + new VerifierLog(retry.log()).errorLine();
+          retry = bare;
+        }
+      }
       if (!retry.succeeded()) {
         throw retry.log().isBlank()
             ? refused
@@ -59,13 +97,53 @@ final class LoadedProgram {
       }
       progFd = retry.fd();
     }
+    if (lineInfoProblem != null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "sockmap4j: program {0} loaded without BTF line info, so verifier messages and bpftool"
+              + " will not show Java lines: {1}",
+          spec.name(),
+          lineInfoProblem);
+    }
     OwnedFd owned = new OwnedFd(progFd, "program " + spec.name());
     try {
-      return new LoadedProgram(spec, owned, Bpf.progInfo(progFd).id());
+      return new LoadedProgram(spec, owned, Bpf.progInfo(progFd).id(), lineInfoProblem);
     } catch (RuntimeException e) {
       owned.close();
       throw e;
     }
+  }
+
+  /** The BTF blob, {@code func_info} (one function: the program) and {@code line_info}. */
+  static ProgramBtf debugInfo(ProgramSpec spec, byte[] insns) {
+    List<ProgramBtf.Line> lines = new ArrayList<>();
+    for (LineEntry entry : spec.lines()) {
+      lines.add(new ProgramBtf.Line(entry.slot(), entry.line(), entry.column(), entry.source()));
+    }
+    return ProgramBtf.of(
+        ProgramBtf.contextStruct(spec.progType()),
+        spec.sourceFile(),
+        insns,
+        List.of(new ProgramBtf.Function(spec.name(), 0)),
+        lines);
+  }
+
+  /**
+   * Whether the kernel refused the program before walking its instructions: a log naming no
+   * instruction state, as when {@code func_info} or {@code line_info} is refused.
+   */
+  private static boolean refusedBeforeVerifying(LoggedLoad load) {
+    return new VerifierLog(load.log()).failingInsn().isEmpty();
+  }
+
+  /** Whether the kernel took the program's BTF line info. */
+  boolean hasLineInfo() {
+    return lineInfoProblem == null;
+  }
+
+  /** Why the program was loaded without line info, or {@code null} if it has it. */
+  String lineInfoProblem() {
+    return lineInfoProblem;
   }
 
   String name() {
@@ -81,7 +159,14 @@ final class LoadedProgram {
    * #adoptLegacy} records how it is.
    */
   static LoadedProgram opened(ProgramSpec spec, OwnedFd fd, int id) {
-    return new LoadedProgram(spec, fd, id);
+    int progFd = fd.acquire();
+    try {
+      boolean lines = Bpf.progLineInfoCount(progFd) > 0;
+      return new LoadedProgram(
+          spec, fd, id, lines ? null : "the pinned program was loaded without line info");
+    } finally {
+      fd.release();
+    }
   }
 
   /**

@@ -13,13 +13,13 @@ import java.util.Set;
  * The maps and programs of one compiled sockmap4j object, as the annotation processor writes them
  * into a resource.
  *
- * <p>The resource format, version 1, uses {@link java.io.DataOutputStream} conventions: integers
+ * <p>The resource format, version 2, uses {@link java.io.DataOutputStream} conventions: integers
  * are big-endian, strings are {@code writeUTF} (u16 length + modified UTF-8). {@code u16} values
  * are unsigned.
  *
  * <pre>
  * +--------------------------------------------------------------------------------+
- * | u32 magic 0x534D344A ("SM4J") | u16 version = 1 | UTF license                    |
+ * | u32 magic 0x534D344A ("SM4J") | u16 version = 2 | UTF license                    |
  * +--------------------------------------------------------------------------------+
  * | u16 mapCount                                                                   |
  * |   per map:  UTF name | u32 type | u32 keySize | u32 valueSize | u32 maxEntries   |
@@ -31,14 +31,20 @@ import java.util.Set;
  * |     | u16 attachMapIndex (0xFFFF = not attached) | UTF sourceFile               |
  * |     u32 slotCount | slotCount * 8 bytes: struct bpf_insn[], host byte order     |
  * |     u16 relocationCount | per relocation: u32 slot | u16 mapIndex               |
+ * |     u32 textCount       | per text: UTF sourceText                  (v2 only)    |
  * |     u32 lineCount       | per line: u32 slot | u32 line | u32 column            |
+ * |                         |           | u32 textIndex                 (v2 only)    |
  * +--------------------------------------------------------------------------------+
  * </pre>
  *
  * <p>A relocation names the first slot of an {@code ld_imm64} whose {@code src_reg} is {@code
  * BPF_PSEUDO_MAP_FD} (1); the loader writes the fd of map {@code mapIndex} into its {@code imm}.
  * Line entries map instruction slots to source positions; an entry applies to its slot and the
- * following slots up to the next entry.
+ * following slots up to the next entry. Version 2 adds the Java source text of each entry's line
+ * (trimmed, one line), stored once per distinct text in the program's text table and referenced by
+ * index; the runtime hands it to the kernel as BTF line info, so the verifier log and {@code
+ * bpftool prog dump xlated linum} show it. Version 1 objects are still read; their entries have an
+ * empty source text.
  *
  * <p>Instances are immutable and validated: indexes are in range and map names are unique.
  */
@@ -47,8 +53,11 @@ public final class ObjectSpec {
   /** {@code "SM4J"}. */
   public static final int MAGIC = 0x534D344A;
 
-  /** The format version this class reads and writes. */
-  public static final int VERSION = 1;
+  /** The format version this class writes (it also reads {@link #OLDEST_VERSION} onwards). */
+  public static final int VERSION = 2;
+
+  /** The oldest format version this class reads: version 1 has no source text. */
+  public static final int OLDEST_VERSION = 1;
 
   private static final int U16_MAX = 0xFFFF;
 
@@ -86,7 +95,7 @@ public final class ObjectSpec {
   /**
    * Reads a spec in the format described above.
    *
-   * @throws IOException if the stream is not a version-1 sockmap4j object, is truncated, or is
+   * @throws IOException if the stream is not a version 1 or 2 sockmap4j object, is truncated, or is
    *     inconsistent
    */
   public static ObjectSpec read(InputStream in) throws IOException {
@@ -279,6 +288,27 @@ public final class ObjectSpec {
     }
   }
 
-  /** The source position of the instruction at {@code slot} (1-based line and column). */
-  public record LineEntry(int slot, int line, int column) {}
+  /**
+   * The source position of the instruction at {@code slot} and of those after it up to the next
+   * entry.
+   *
+   * @param line the 1-based line
+   * @param column the 1-based column, or 0 when unknown
+   * @param source the Java source text of that line, trimmed, or {@code ""} when unknown
+   */
+  public record LineEntry(int slot, int line, int column, String source) {
+
+    /** Checks the text: one line, never null. */
+    public LineEntry {
+      Objects.requireNonNull(source, "source");
+      if (source.indexOf('\n') >= 0 || source.indexOf('\r') >= 0) {
+        throw new IllegalArgumentException("line " + line + " source text spans lines: " + source);
+      }
+    }
+
+    /** An entry without source text, as version 1 objects carry. */
+    public LineEntry(int slot, int line, int column) {
+      this(slot, line, column, "");
+    }
+  }
 }

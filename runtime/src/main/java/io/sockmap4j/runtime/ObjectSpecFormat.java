@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads and writes the resource format documented on {@link ObjectSpec}. */
 final class ObjectSpecFormat {
@@ -31,11 +33,13 @@ final class ObjectSpecFormat {
               magic, ObjectSpec.MAGIC));
     }
     int version = data.readUnsignedShort();
-    if (version != ObjectSpec.VERSION) {
+    if (version < ObjectSpec.OLDEST_VERSION || version > ObjectSpec.VERSION) {
       throw new IOException(
           "not a sockmap4j object: format version "
               + version
-              + ", this runtime reads version "
+              + ", this runtime reads versions "
+              + ObjectSpec.OLDEST_VERSION
+              + " to "
               + ObjectSpec.VERSION
               + "; rebuild with the matching processor version");
     }
@@ -47,7 +51,7 @@ final class ObjectSpecFormat {
       }
       List<ProgramSpec> programs = new ArrayList<>();
       for (int i = data.readUnsignedShort(); i > 0; i--) {
-        programs.add(readProgram(data));
+        programs.add(readProgram(data, version));
       }
       return new ObjectSpec(license, maps, programs);
     } catch (IllegalArgumentException e) {
@@ -82,7 +86,7 @@ final class ObjectSpecFormat {
         name, data.readInt(), data.readInt(), data.readInt(), data.readInt(), data.readInt());
   }
 
-  private static ProgramSpec readProgram(DataInputStream data) throws IOException {
+  private static ProgramSpec readProgram(DataInputStream data, int version) throws IOException {
     String name = data.readUTF();
     int progType = data.readInt();
     int expectedAttachType = data.readInt();
@@ -100,6 +104,7 @@ final class ObjectSpecFormat {
     for (int i = data.readUnsignedShort(); i > 0; i--) {
       relocations.add(new Relocation(data.readInt(), data.readUnsignedShort()));
     }
+    List<String> texts = version >= 2 ? readTexts(data, name, slots) : List.of();
     int lineCount = data.readInt();
     if (lineCount < 0 || lineCount > slots) {
       throw new IOException(
@@ -107,7 +112,24 @@ final class ObjectSpecFormat {
     }
     List<LineEntry> lines = new ArrayList<>();
     for (int i = 0; i < lineCount; i++) {
-      lines.add(new LineEntry(data.readInt(), data.readInt(), data.readInt()));
+      int slot = data.readInt();
+      int line = data.readInt();
+      int column = data.readInt();
+      String text = "";
+      if (version >= 2) {
+        int index = data.readInt();
+        if (index < 0 || index >= texts.size()) {
+          throw new IOException(
+              "inconsistent sockmap4j object: program "
+                  + name
+                  + " refers to source text #"
+                  + index
+                  + " of "
+                  + texts.size());
+        }
+        text = texts.get(index);
+      }
+      lines.add(new LineEntry(slot, line, column, text));
     }
     return new ProgramSpec(
         name,
@@ -119,6 +141,20 @@ final class ObjectSpecFormat {
         insns,
         relocations,
         lines);
+  }
+
+  private static List<String> readTexts(DataInputStream data, String name, int slots)
+      throws IOException {
+    int count = data.readInt();
+    if (count < 0 || count > slots) {
+      throw new IOException(
+          "inconsistent sockmap4j object: program " + name + " has " + count + " source texts");
+    }
+    List<String> texts = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      texts.add(data.readUTF());
+    }
+    return texts;
   }
 
   private static void writeProgram(DataOutputStream data, ProgramSpec program) throws IOException {
@@ -135,11 +171,20 @@ final class ObjectSpecFormat {
       data.writeInt(relocation.slot());
       data.writeShort(relocation.mapIndex());
     }
+    Map<String, Integer> textIndex = new LinkedHashMap<>();
+    for (LineEntry line : program.lines()) {
+      textIndex.putIfAbsent(line.source(), textIndex.size());
+    }
+    data.writeInt(textIndex.size());
+    for (String text : textIndex.keySet()) {
+      data.writeUTF(text);
+    }
     data.writeInt(program.lines().size());
     for (LineEntry line : program.lines()) {
       data.writeInt(line.slot());
       data.writeInt(line.line());
       data.writeInt(line.column());
+      data.writeInt(textIndex.get(line.source()));
     }
   }
 }

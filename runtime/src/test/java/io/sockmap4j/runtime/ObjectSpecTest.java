@@ -61,15 +61,22 @@ class ObjectSpecTest {
                 "Echo.java",
                 INSNS,
                 List.of(new Relocation(0, 1)),
-                List.of(new LineEntry(0, 12, 5), new LineEntry(2, 13, 9)))));
+                List.of(
+                    new LineEntry(0, 12, 5, "return redirect(sockets, 0);"),
+                    new LineEntry(2, 13, 9, "}")))));
   }
 
   /** The layout of the class Javadoc, written field by field, independent of {@code write}. */
   private static byte[] sampleBytesByHand() throws IOException {
+    return sampleBytesByHand(2);
+  }
+
+  /** Version 1 has no source texts; version 2 adds a text table and an index per line. */
+  private static byte[] sampleBytesByHand(int version) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(0x534D344A);
-    out.writeShort(1);
+    out.writeShort(version);
     out.writeUTF("GPL");
     out.writeShort(2);
     out.writeUTF("sockets");
@@ -92,9 +99,19 @@ class ObjectSpecTest {
     out.writeShort(1);
     out.writeInt(0);
     out.writeShort(1);
-    out.writeInt(2);
-    for (int v : new int[] {0, 12, 5, 2, 13, 9}) {
-      out.writeInt(v);
+    if (version == 1) {
+      out.writeInt(2);
+      for (int v : new int[] {0, 12, 5, 2, 13, 9}) {
+        out.writeInt(v);
+      }
+    } else {
+      out.writeInt(2);
+      out.writeUTF("return redirect(sockets, 0);");
+      out.writeUTF("}");
+      out.writeInt(2);
+      for (int v : new int[] {0, 12, 5, 0, 2, 13, 9, 1}) {
+        out.writeInt(v);
+      }
     }
     return bytes.toByteArray();
   }
@@ -113,8 +130,58 @@ class ObjectSpecTest {
     assertEquals("Echo.java", program.sourceFile());
     assertArrayEquals(INSNS, program.insns());
     assertEquals(List.of(new Relocation(0, 1)), program.relocations());
-    assertEquals(List.of(new LineEntry(0, 12, 5), new LineEntry(2, 13, 9)), program.lines());
+    assertEquals(sample().programs().get(0).lines(), program.lines());
+    assertEquals("return redirect(sockets, 0);", program.lines().get(0).source());
     assertEquals(sample().programs(), spec.programs());
+  }
+
+  @Test
+  void readsVersionOneWithoutSourceText() throws IOException {
+    ObjectSpec spec = ObjectSpec.read(new ByteArrayInputStream(sampleBytesByHand(1)));
+
+    assertEquals(
+        List.of(new LineEntry(0, 12, 5, ""), new LineEntry(2, 13, 9, "")),
+        spec.programs().get(0).lines());
+    assertArrayEquals(INSNS, spec.programs().get(0).insns());
+  }
+
+  @Test
+  void sharesOneTextBetweenEntriesOfTheSameLine() throws IOException {
+    ProgramSpec twoColumns =
+        new ProgramSpec(
+            "p",
+            14,
+            0,
+            5,
+            ProgramSpec.NOT_ATTACHED,
+            "P.java",
+            INSNS,
+            List.of(),
+            List.of(
+                new LineEntry(0, 3, 5, "int x = a + b;"),
+                new LineEntry(2, 3, 13, "int x = a + b;")));
+    ObjectSpec spec = new ObjectSpec("GPL", List.of(), List.of(twoColumns));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    spec.write(out);
+    byte[] bytes = out.toByteArray();
+
+    String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertEquals(text.indexOf("int x = a + b;"), text.lastIndexOf("int x = a + b;"));
+    assertEquals(spec.programs(), ObjectSpec.read(new ByteArrayInputStream(bytes)).programs());
+  }
+
+  @Test
+  void aTextIndexOutOfRangeIsAnIoException() throws IOException {
+    byte[] bytes = sampleBytesByHand();
+    bytes[bytes.length - 1] = 5; // the last line's text index
+    IOException e =
+        assertThrows(IOException.class, () -> ObjectSpec.read(new ByteArrayInputStream(bytes)));
+    assertTrue(e.getMessage().contains("refers to source text #5 of 2"), e::getMessage);
+  }
+
+  @Test
+  void sourceTextIsOneLine() {
+    assertThrows(IllegalArgumentException.class, () -> new LineEntry(0, 1, 1, "a\nb"));
   }
 
   @Test
@@ -138,11 +205,11 @@ class ObjectSpecTest {
   @Test
   void rejectsAnotherVersionNamingTheFix() throws IOException {
     byte[] bytes = sampleBytesByHand();
-    bytes[5] = 2;
+    bytes[5] = 3;
     IOException e =
         assertThrows(IOException.class, () -> ObjectSpec.read(new ByteArrayInputStream(bytes)));
     assertTrue(
-        e.getMessage().startsWith("not a sockmap4j object: format version 2"), e::getMessage);
+        e.getMessage().startsWith("not a sockmap4j object: format version 3"), e::getMessage);
     assertTrue(e.getMessage().contains("rebuild with the matching processor version"));
   }
 
@@ -156,8 +223,9 @@ class ObjectSpecTest {
   @Test
   void inconsistentIndexesAreAnIoExceptionWhenRead() throws IOException {
     byte[] bytes = sampleBytesByHand();
-    // The relocation's u16 mapIndex sits right before the u32 lineCount and 6 line ints.
-    int mapIndexOffset = bytes.length - 4 - 6 * 4 - 2;
+    // The relocation's u16 mapIndex sits right before the text table and the line table.
+    int textTable = 4 + (2 + "return redirect(sockets, 0);".length()) + (2 + 1);
+    int mapIndexOffset = bytes.length - 4 - 8 * 4 - textTable - 2;
     bytes[mapIndexOffset + 1] = 7;
     IOException e =
         assertThrows(IOException.class, () -> ObjectSpec.read(new ByteArrayInputStream(bytes)));

@@ -11,6 +11,7 @@ import io.sockmap4j.runtime.ObjectSpec.Relocation;
 import io.sockmap4j.runtime.testing.KernelTest;
 import io.sockmap4j.runtime.testing.RawInsns;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Programs the real verifier rejects, and loads that must leave nothing behind. */
@@ -49,13 +50,15 @@ class VerifierTest {
     assertEquals("EACCES", e.errnoName());
     assertTrue(e.verifierLog().contains("R0 !read_ok"), e.verifierLog());
     assertTrue(e.verifierLog().contains("processed"), "the full log, summary included");
+    assertTrue(e.verifierLog().contains("@ Rejected.java:7"), "BTF line info: " + e.verifierLog());
     String message = e.getMessage();
-    assertTrue(message.startsWith(BAD + " (Rejected.java): "), message);
-    assertTrue(
-        message.contains("rejected the program at Rejected.java:7 (instruction 0): R0 !read_ok"),
-        message);
+    assertTrue(message.startsWith("Rejected.java:7: R0 !read_ok\n"), message);
+    assertTrue(message.contains("can end without a return value"), message);
+    assertTrue(message.contains("Program " + BAD + " (Rejected.java), instruction 0."), message);
     assertTrue(message.contains("0: (95) exit"), "quotes the lines before the error: " + message);
     assertTrue(message.endsWith("(errno 13 EACCES: Permission denied)"), message);
+    assertEquals(OptionalInt.of(7), e.line());
+    assertEquals(OptionalInt.of(0), e.instruction());
   }
 
   @KernelTest
@@ -64,13 +67,19 @@ class VerifierTest {
     ProgramSpec bad =
         program(
             insns,
-            List.of(new LineEntry(0, 20, 3), new LineEntry(1, 21, 3), new LineEntry(2, 22, 3)));
+            List.of(
+                new LineEntry(0, 20, 3, "int verdict = PASS;"),
+                new LineEntry(1, 21, 3, "verdict = unset;"),
+                new LineEntry(2, 22, 3, "return verdict;")));
 
     VerifierException e = assertThrows(VerifierException.class, () -> BpfObject.load(spec(bad)));
 
     assertTrue(
-        e.getMessage().contains("at Rejected.java:21 (instruction 1): R2 !read_ok"),
+        e.getMessage().startsWith("Rejected.java:21: verdict = unset;: R2 !read_ok\n"),
         e.getMessage());
+    assertTrue(e.verifierLog().contains("; verdict = unset; @ Rejected.java:21"), e.verifierLog());
+    assertEquals("verdict = unset;", e.sourceText());
+    assertEquals(OptionalInt.of(21), e.line());
   }
 
   @KernelTest

@@ -162,7 +162,13 @@ public final class LoaderWriter {
         MethodSpec.methodBuilder("listing")
             .addModifiers(Modifier.PUBLIC)
             .returns(String.class)
-            .addJavadoc("The eBPF each program compiled to, with the Java source lines.\n")
+            .addJavadoc(
+                "The eBPF each program compiled to, one instruction per line, each Java source line"
+                    + "\nas a {@code ; source} comment above its instructions. The same listing is"
+                    + " written\nbeside this generated file as {@code $L.txt} (and packaged as a"
+                    + " resource).\nThe kernel's own view: {@code bpftool prog dump xlated id N"
+                    + " linum}, with the\nprogram ids of {@link #object()}.\n",
+                resourceName(model.type(), elements))
             .addStatement("return object.listing()")
             .build());
     spec.addMethod(

@@ -105,7 +105,7 @@ public final class ProgramCompiler {
     String listing =
         Printer.print(
             program, line -> line >= 1 && line <= source.size() ? source.get(line - 1) : null);
-    return Optional.of(new CompiledProgram(decl, program, listing, fileName(unit)));
+    return Optional.of(new CompiledProgram(decl, program, listing, fileName(unit), source));
   }
 
   private static List<String> sourceLines(CompilationUnitTree unit) {

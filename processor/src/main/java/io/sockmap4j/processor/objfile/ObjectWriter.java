@@ -1,5 +1,6 @@
 package io.sockmap4j.processor.objfile;
 
+import io.sockmap4j.processor.backend.LineEntry;
 import io.sockmap4j.processor.backend.Program;
 import io.sockmap4j.processor.backend.Relocation;
 import io.sockmap4j.processor.frontend.CompiledProgram;
@@ -9,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the sockmap4j object: the maps and programs of one class, read back at run time by {@code
@@ -23,12 +26,20 @@ import java.util.List;
  *                  u16 attach_map  UTF source_file
  *                  u32 slots  u8[8 * slots] struct bpf_insn (little-endian)
  *                  u16 relocations { u32 slot  u16 map }
- *                  u32 lines { u32 slot  u32 line  u32 column } }
+ *                  u32 texts { UTF source_text }
+ *                  u32 lines { u32 slot  u32 line  u32 column  u32 text_index } }
  * </pre>
+ *
+ * <p>Version 2 added the source texts: each line entry names the trimmed Java source of its line,
+ * stored once per program in the text table, so the runtime can pass it to the kernel as BTF line
+ * info without the source file.
  */
 public final class ObjectWriter {
   public static final int MAGIC = 0x534D344A;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+
+  /** Longer source lines are cut, so that each fits a {@code writeUTF} string. */
+  static final int MAX_TEXT = 1000;
 
   /**
    * The license the programs declare to the kernel. "Dual MIT/GPL" is GPL-compatible for the kernel
@@ -69,16 +80,36 @@ public final class ObjectWriter {
           out.writeInt(r.slot());
           out.writeShort(model.mapIndex(r.mapName()));
         }
-        out.writeInt(program.lines().size());
-        for (var line : program.lines()) {
-          out.writeInt(line.slot());
-          out.writeInt(line.pos().line());
-          out.writeInt(line.pos().column());
-        }
+        writeLines(out, compiled);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  private static void writeLines(DataOutputStream out, CompiledProgram compiled)
+      throws IOException {
+    List<LineEntry> lines = compiled.program().lines();
+    Map<String, Integer> textIndex = new LinkedHashMap<>();
+    for (LineEntry line : lines) {
+      textIndex.putIfAbsent(text(compiled, line), textIndex.size());
+    }
+    out.writeInt(textIndex.size());
+    for (String text : textIndex.keySet()) {
+      out.writeUTF(text);
+    }
+    out.writeInt(lines.size());
+    for (LineEntry line : lines) {
+      out.writeInt(line.slot());
+      out.writeInt(line.pos().line());
+      out.writeInt(line.pos().column());
+      out.writeInt(textIndex.get(text(compiled, line)));
+    }
+  }
+
+  private static String text(CompiledProgram compiled, LineEntry line) {
+    String text = compiled.sourceText(line.pos().line());
+    return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
   }
 }

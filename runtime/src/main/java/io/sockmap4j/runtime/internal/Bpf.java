@@ -7,6 +7,7 @@ import io.sockmap4j.runtime.BpfException;
 import io.sockmap4j.runtime.TestRun;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.OptionalInt;
 
 /**
@@ -35,6 +36,7 @@ public final class Bpf {
   private static final int PROG_INFO_LEN = 80;
   private static final int MAP_INFO_LEN = 40;
   private static final int LOAD_ATTEMPTS = 5;
+  private static final int BTF_LOG_SIZE = 64 * 1024;
 
   /** Bytes a test run's packet and context may grow by. */
   static final int TEST_RUN_SLACK = 1024;
@@ -145,6 +147,24 @@ public final class Bpf {
     }
     writeName(attr, 48, image.name());
     attr.setInt(68, image.expectedAttachType());
+    Memory funcInfo = null;
+    Memory lineInfo = null;
+    if (image.hasDebugInfo()) {
+      ProgramBtf debug = image.debugInfo();
+      attr.setInt(72, image.btfFd());
+      if (debug.funcInfoCount() > 0) {
+        funcInfo = nativeCopy(debug.funcInfo());
+        attr.setInt(76, ProgramBtf.FUNC_INFO_SIZE);
+        attr.setLong(80, Pointer.nativeValue(funcInfo));
+        attr.setInt(88, debug.funcInfoCount());
+      }
+      if (debug.lineInfoCount() > 0) {
+        lineInfo = nativeCopy(debug.lineInfo());
+        attr.setInt(92, ProgramBtf.LINE_INFO_SIZE);
+        attr.setLong(96, Pointer.nativeValue(lineInfo));
+        attr.setInt(104, debug.lineInfoCount());
+      }
+    }
 
     long result = invoke(BpfCommand.PROG_LOAD, attr);
     for (int attempt = 1; result == -Errno.EAGAIN && attempt < LOAD_ATTEMPTS; attempt++) {
@@ -152,6 +172,58 @@ public final class Bpf {
     }
     Reference.reachabilityFence(insns);
     Reference.reachabilityFence(license);
+    Reference.reachabilityFence(log);
+    Reference.reachabilityFence(funcInfo);
+    Reference.reachabilityFence(lineInfo);
+    return result;
+  }
+
+  /**
+   * {@code BPF_BTF_LOAD}: loads a BTF blob and returns its fd (kernel 4.18+; line and function info
+   * for programs need 5.0+). A refused blob is loaded again with the BTF log on, and the exception
+   * quotes the log's last lines, so that a malformed blob explains itself.
+   *
+   * <pre>
+   * attr:  0 btf (u64 ptr)  8 btf_log_buf (u64 ptr)  16 btf_size  20 btf_log_size  24 btf_log_level
+   * </pre>
+   *
+   * @param subject what the blob describes, for the exception
+   */
+  public static int btfLoad(String subject, byte[] blob) {
+    long result = btfLoad(blob, null);
+    if (result >= 0) {
+      return (int) result;
+    }
+    Memory log = new Memory(BTF_LOG_SIZE);
+    log.clear();
+    long retry = btfLoad(blob, log);
+    if (retry >= 0) {
+      return (int) retry;
+    }
+    String text = log.getString(0, StandardCharsets.UTF_8.name()).strip();
+    String advice = FailureAdvice.of(BpfCommand.BTF_LOAD, (int) -retry);
+    if (!text.isEmpty()) {
+      String[] lines = text.split("\n");
+      String tail =
+          String.join(
+              " / ", Arrays.asList(lines).subList(Math.max(0, lines.length - 3), lines.length));
+      advice = (advice == null ? "" : advice + "; ") + "the kernel's BTF log ends: " + tail;
+    }
+    throw new BpfException(BpfCommand.BTF_LOAD.symbol() + " " + subject, (int) -retry, advice);
+  }
+
+  private static long btfLoad(byte[] blob, Memory log) {
+    Memory btf = nativeCopy(blob);
+    Memory attr = attr();
+    attr.setLong(0, Pointer.nativeValue(btf));
+    attr.setInt(16, blob.length);
+    if (log != null) {
+      attr.setLong(8, Pointer.nativeValue(log));
+      attr.setInt(20, (int) log.size());
+      attr.setInt(24, 1);
+    }
+    long result = invoke(BpfCommand.BTF_LOAD, attr);
+    Reference.reachabilityFence(btf);
     Reference.reachabilityFence(log);
     return result;
   }
@@ -216,6 +288,14 @@ public final class Bpf {
   public static ObjectInfo progInfo(int progFd) {
     Memory info = objInfo(progFd, PROG_INFO_LEN);
     return new ObjectInfo(info.getInt(0), info.getInt(4), readName(info, 64));
+  }
+
+  /**
+   * The number of BTF line-info records the kernel holds for a program ({@code bpf_prog_info}
+   * {@code nr_line_info} at offset 148): 0 when it was loaded without line info.
+   */
+  public static int progLineInfoCount(int progFd) {
+    return objInfo(progFd, 152).getInt(148);
   }
 
   /** {@code BPF_OBJ_GET_INFO_BY_FD} on a map fd. */

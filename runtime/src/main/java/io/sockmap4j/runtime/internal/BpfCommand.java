@@ -19,6 +19,7 @@ public enum BpfCommand {
   OBJ_PIN(6),
   OBJ_GET(7),
   PROG_QUERY(16),
+  BTF_LOAD(18),
   LINK_CREATE(28),
   LINK_GET_FD_BY_ID(30),
   LINK_GET_NEXT_ID(31),
