@@ -1,5 +1,7 @@
 package io.sockmap4j.runtime.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,14 +24,20 @@ public final class Main {
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
-    System.exit(run(args));
+    PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
+    PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+    System.exit(run(out, err, args));
   }
 
-  /** Runs the command line and returns its exit code (no subcommand prints the usage, code 2). */
-  static int run(String... args) {
-    CommandLine commandLine = new CommandLine(new Main());
+  /**
+   * Runs the command line, printing to the given writers, and returns its exit code (no subcommand
+   * prints the usage and returns 2).
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
     if (args.length == 0) {
-      commandLine.usage(commandLine.getErr());
+      commandLine.usage(err);
+      err.flush();
       return CommandLine.ExitCode.USAGE;
     }
     return commandLine.execute(args);
