@@ -139,7 +139,8 @@ public final class Doctor {
   /**
    * Hook for the bpf_link probe (LINK_CREATE with a SOCKMAP as target, Linux 6.10+): the
    * LINK_CREATE wrapper is written separately, and until a probe is wired in here this check is
-   * SKIPPED.
+   * SKIPPED. Wire it like the others: {@code sockmapWorks ? probe(LINK, features::sockmapLink) :
+   * skipped(LINK, SOCKMAP)}.
    */
   private DoctorCheck sockmapLink(boolean sockmapWorks) {
     return LINK.skipped("not probed: this build has no bpf_link probe wired in yet", "");
@@ -148,7 +149,8 @@ public final class Doctor {
   /**
    * Hook for the BTF line-info probe (BTF_LOAD, then a program loaded with line_info, Linux 5.0+):
    * the BTF builder is written separately, and until a probe is wired in here this check is
-   * SKIPPED.
+   * SKIPPED. Wire it like the others: {@code bpfWorks ? probe(BTF, features::btfLineInfo) :
+   * skipped(BTF, BPF)}.
    */
   private DoctorCheck btfLineInfo(boolean bpfWorks) {
     return BTF.skipped("not probed: this build has no BTF line-info probe wired in yet", "");
