@@ -39,10 +39,26 @@ final class KernelLeakCheck implements AfterEachCallback {
 
   /** Programs and maps of this JVM that still exist, as {@code "prog 12 name"}. */
   static List<String> leftovers() {
+    return leftovers(TestNames.PREFIX);
+  }
+
+  /** Programs and maps whose names start with {@code prefix}, as {@code "prog 12 name"}. */
+  static List<String> leftovers(String prefix) {
     List<String> found = new ArrayList<>();
-    scan("prog", Bpf::progNextId, Bpf::progFdById, Bpf::progInfo, found);
-    scan("map", Bpf::mapNextId, Bpf::mapFdById, Bpf::mapInfo, found);
+    scan("prog", Bpf::progNextId, Bpf::progFdById, Bpf::progInfo, prefix, found);
+    scan("map", Bpf::mapNextId, Bpf::mapFdById, Bpf::mapInfo, prefix, found);
     return found;
+  }
+
+  /** {@link #leftovers(String)}, polled until empty or {@link #GRACE_MILLIS} have passed. */
+  static List<String> leftoversAfterGrace(String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000;
+    List<String> left = leftovers(prefix);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      left = leftovers(prefix);
+    }
+    return left;
   }
 
   private static void scan(
@@ -50,6 +66,7 @@ final class KernelLeakCheck implements AfterEachCallback {
       IntFunction<OptionalInt> nextId,
       IntFunction<OptionalInt> fdById,
       IntFunction<ObjectInfo> info,
+      String prefix,
       List<String> found) {
     for (OptionalInt id = nextId.apply(0); id.isPresent(); id = nextId.apply(id.getAsInt())) {
       OptionalInt fd = fdById.apply(id.getAsInt());
@@ -58,7 +75,7 @@ final class KernelLeakCheck implements AfterEachCallback {
       }
       try {
         ObjectInfo object = info.apply(fd.getAsInt());
-        if (object.name().startsWith(TestNames.PREFIX)) {
+        if (object.name().startsWith(prefix)) {
           found.add(kind + " " + object.id() + " " + object.name());
         }
       } finally {

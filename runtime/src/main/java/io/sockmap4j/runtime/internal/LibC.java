@@ -39,6 +39,16 @@ public interface LibC extends Library {
    */
   int statfs(String path, Pointer buf);
 
+  /**
+   * {@code int getrlimit(int resource, struct rlimit *rlim)}. {@code rlim} is 16 bytes on 64-bit
+   * Linux: the soft limit {@code rlim_cur}, then the hard limit {@code rlim_max}, each a u64 {@code
+   * rlim_t} where {@code RLIM_INFINITY} is all ones.
+   */
+  int getrlimit(int resource, Pointer rlim);
+
+  /** {@code int setrlimit(int resource, const struct rlimit *rlim)}, the same layout. */
+  int setrlimit(int resource, Pointer rlim);
+
   /** {@code int close(int fd)}. */
   int close(int fd);
 
