@@ -99,9 +99,15 @@ class SockMapHandleTest {
       assertTrue(
           e.getMessage()
               .contains(
-                  "TCP sockets must be connected (established) or listening; got fd "
+                  "a TCP socket must be connected (ESTABLISHED) or listening (LISTEN); fd "
                       + fd
-                      + " in state CLOSE"),
+                      + " is a TCP/IPv"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  " socket in state CLOSE: it is not connected (never connected, or already"
+                      + " closed): connect it first"),
           e.getMessage());
       assertTrue(e.getMessage().startsWith("put fd " + fd + " into SOCKMAP " + SOCKS + "[0]"));
       assertFalse(socks.contains(0));
@@ -142,8 +148,10 @@ class SockMapHandleTest {
       assertTrue(
           e.getMessage()
               .contains(
-                  "the socket is already attached to another map's programs (a socket can carry"
-                      + " one set of programs)"),
+                  "socket in state ESTABLISHED that already carries a program of a kind "
+                      + OTHER
+                      + " attaches: it is in another map that has programs of the same kind"
+                      + " attached"),
           e.getMessage());
     }
   }
