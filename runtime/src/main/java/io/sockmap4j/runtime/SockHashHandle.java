@@ -1,24 +1,28 @@
 package io.sockmap4j.runtime;
 
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.NetworkChannel;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
- * Puts sockets into a SOCKHASH (map type 18): sockets under keys of type {@code K}, encoded by a
- * {@link KeyCodec} into the C layout the programs use.
+ * Puts sockets into a SOCKHASH (map type 18, kernel 4.18+): sockets under keys of type {@code K},
+ * encoded by a {@link KeyCodec} into the C layout the programs use, with the kernel's semantics for
+ * each operation.
  *
- * <p>The same sockets are accepted as by {@link SockMapHandle}, with the same rule: attach the
- * programs first, then put sockets.
+ * <p>The same sockets are accepted and refused as by {@link SockMapHandle} (see its table of socket
+ * kinds and kernel versions), with the same rule: attach the programs first, then put sockets. A
+ * full map refuses new keys (E2BIG) but still lets existing keys be replaced.
+ *
+ * <p>All operations are safe to call from many threads at once: each is a {@code bpf()} call that
+ * the kernel applies atomically to one key. {@link #keys()} and {@link #size()} walk the map and
+ * are not atomic snapshots.
  *
  * @param <K> the Java key type
  */
@@ -34,7 +38,8 @@ public final class SockHashHandle<K> {
    *     or its key size differs from {@code codec.size()}
    */
   public SockHashHandle(BpfMap map, KeyCodec<K> codec) {
-    this.slots = new SocketSlots(map, SocketSlots.SOCKHASH, "SOCKHASH");
+    this.slots =
+        new SocketSlots(map, SocketSlots.SOCKHASH, "SOCKHASH", key -> String.valueOf(decode(key)));
     if (map.keySize() != codec.size()) {
       throw new IllegalArgumentException(
           "SOCKHASH "
@@ -56,33 +61,98 @@ public final class SockHashHandle<K> {
   }
 
   /**
-   * Puts the socket {@code fd} under {@code key}, replacing any socket there, then processes bytes
-   * that reached the socket before the insert (see {@link Sockets#kick(int)}).
+   * Puts the socket {@code fd} under {@code key}, replacing any socket there ({@code BPF_ANY}),
+   * then processes bytes that reached the socket before the insert (see {@link Sockets#kick(int)}).
    *
-   * @throws BpfException if the kernel refuses; the message says why
+   * @throws BpfException if the kernel refuses; the message names the socket's kind and state and
+   *     why
    */
   public void put(K key, int fd) {
-    slots.put(encode(key), String.valueOf(key), fd);
+    slots.put(encode(key), fd, SocketSlots.BPF_ANY);
   }
 
-  /** Puts a connected socket channel under {@code key}. */
-  public void put(K key, SocketChannel channel) {
+  /**
+   * Puts a JDK channel (TCP, UDP or UNIX-domain) under {@code key}; see {@link #put(Object, int)}.
+   */
+  public void put(K key, NetworkChannel channel) {
     put(key, Sockets.fd(channel));
   }
 
-  /** Puts a listening server socket channel under {@code key}. */
-  public void put(K key, ServerSocketChannel channel) {
-    put(key, Sockets.fd(channel));
-  }
-
-  /** Puts a connected socket under {@code key}. */
+  /** Puts a connected socket under {@code key}; see {@link #put(Object, int)}. */
   public void put(K key, Socket socket) {
     put(key, Sockets.fd(socket));
   }
 
-  /** Puts a listening server socket under {@code key}. */
+  /** Puts a listening server socket under {@code key}; see {@link #put(Object, int)}. */
   public void put(K key, ServerSocket socket) {
     put(key, Sockets.fd(socket));
+  }
+
+  /** Puts a bound datagram socket under {@code key}; see {@link #put(Object, int)}. */
+  public void put(K key, DatagramSocket socket) {
+    put(key, Sockets.fd(socket));
+  }
+
+  /**
+   * Puts the socket {@code fd} under {@code key} only if the key is absent ({@code BPF_NOEXIST}),
+   * then kicks it as {@link #put(Object, int)} does.
+   *
+   * @return {@code false}, changing nothing, when {@code key} already holds a socket
+   * @throws BpfException if the kernel refuses for any other reason (a full map: E2BIG)
+   */
+  public boolean putIfAbsent(K key, int fd) {
+    return slots.put(encode(key), fd, SocketSlots.BPF_NOEXIST);
+  }
+
+  /** {@link #putIfAbsent(Object, int)} for a JDK channel. */
+  public boolean putIfAbsent(K key, NetworkChannel channel) {
+    return putIfAbsent(key, Sockets.fd(channel));
+  }
+
+  /** {@link #putIfAbsent(Object, int)} for a socket. */
+  public boolean putIfAbsent(K key, Socket socket) {
+    return putIfAbsent(key, Sockets.fd(socket));
+  }
+
+  /** {@link #putIfAbsent(Object, int)} for a server socket. */
+  public boolean putIfAbsent(K key, ServerSocket socket) {
+    return putIfAbsent(key, Sockets.fd(socket));
+  }
+
+  /** {@link #putIfAbsent(Object, int)} for a datagram socket. */
+  public boolean putIfAbsent(K key, DatagramSocket socket) {
+    return putIfAbsent(key, Sockets.fd(socket));
+  }
+
+  /**
+   * Puts the socket {@code fd} under {@code key} only if the key holds a socket already, which it
+   * replaces ({@code BPF_EXIST}); then kicks it as {@link #put(Object, int)} does.
+   *
+   * @return {@code false}, changing nothing, when {@code key} holds no socket
+   * @throws BpfException if the kernel refuses for any other reason
+   */
+  public boolean replace(K key, int fd) {
+    return slots.put(encode(key), fd, SocketSlots.BPF_EXIST);
+  }
+
+  /** {@link #replace(Object, int)} for a JDK channel. */
+  public boolean replace(K key, NetworkChannel channel) {
+    return replace(key, Sockets.fd(channel));
+  }
+
+  /** {@link #replace(Object, int)} for a socket. */
+  public boolean replace(K key, Socket socket) {
+    return replace(key, Sockets.fd(socket));
+  }
+
+  /** {@link #replace(Object, int)} for a server socket. */
+  public boolean replace(K key, ServerSocket socket) {
+    return replace(key, Sockets.fd(socket));
+  }
+
+  /** {@link #replace(Object, int)} for a datagram socket. */
+  public boolean replace(K key, DatagramSocket socket) {
+    return replace(key, Sockets.fd(socket));
   }
 
   /**
@@ -90,8 +160,10 @@ public final class SockHashHandle<K> {
    * between them never runs while one is missing (use it for the two sockets of a spliced pair). On
    * failure the entries stored by this call are removed and the exception says which socket the
    * kernel refused and why.
+   *
+   * @param sockets key to socket: any object {@link Sockets#fd(Object)} accepts
    */
-  public void putAll(Map<K, SocketChannel> sockets) {
+  public void putAll(Map<K, ?> sockets) {
     slots.putAll(sockets, this::encode);
   }
 
@@ -100,36 +172,46 @@ public final class SockHashHandle<K> {
     return slots.remove(encode(key));
   }
 
-  /** Whether a socket is stored under {@code key}. Needs a map with 8-byte values. */
+  /**
+   * Whether a socket is stored under {@code key}: one lookup with 8-byte values; with 4-byte
+   * values, which the kernel cannot look up, a walk over the keys.
+   */
   public boolean contains(K key) {
-    return cookie(key).isPresent();
+    return slots.contains(encode(key));
   }
 
-  /** The cookie of the socket under {@code key}, empty when there is none. */
+  /** The cookie of the socket under {@code key}, empty when there is none. Needs 8-byte values. */
   public OptionalLong cookie(K key) {
     return slots.cookie(encode(key));
   }
 
   /**
-   * The keys present, in the kernel's iteration order. Keys added or removed concurrently may or
-   * may not be listed; each key is listed at most once.
+   * The keys present, in the kernel's iteration order, decoded. Not an atomic snapshot: keys added
+   * or removed concurrently may or may not be listed; each key is listed at most once.
    */
   public List<K> keys() {
-    BpfMap map = slots.map();
     List<K> keys = new ArrayList<>();
-    Set<ByteBuffer> seen = new HashSet<>();
-    for (byte[] key = map.nextKey(null); key != null; key = map.nextKey(key)) {
-      if (!seen.add(ByteBuffer.wrap(key)) || seen.size() > map.maxEntries()) {
-        break;
-      }
-      keys.add(codec.decode(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder())));
+    for (byte[] key : slots.keys()) {
+      keys.add(decode(key));
     }
     return keys;
+  }
+
+  /**
+   * The number of sockets in the map: {@link #keys()}{@code .size()}, one system call per key
+   * (O(n)), not atomic.
+   */
+  public int size() {
+    return slots.keys().size();
   }
 
   private byte[] encode(K key) {
     ByteBuffer out = ByteBuffer.allocate(codec.size()).order(ByteOrder.nativeOrder());
     codec.encode(key, out);
     return out.array();
+  }
+
+  private K decode(byte[] key) {
+    return codec.decode(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()));
   }
 }

@@ -1,30 +1,47 @@
 package io.sockmap4j.runtime;
 
+import io.sockmap4j.runtime.internal.BpfCommand;
 import io.sockmap4j.runtime.internal.Errno;
-import io.sockmap4j.runtime.internal.SocketOptions;
+import io.sockmap4j.runtime.internal.FailureAdvice;
+import io.sockmap4j.runtime.internal.InsertAdvice;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * What {@link SockMapHandle} and {@link SockHashHandle} share: putting socket fds into a
- * SOCKMAP/SOCKHASH, kicking them, reading cookies, and explaining refusals.
+ * SOCKMAP/SOCKHASH with the kernel's update flags, kicking them, reading cookies, listing what the
+ * map holds, and explaining refusals.
+ *
+ * <p>Holds no mutable state: every operation is one or more {@code bpf()} calls on the map, which
+ * the kernel serializes per element, so the handles are safe to use from many threads.
  */
 final class SocketSlots {
 
   static final int SOCKMAP = 15;
   static final int SOCKHASH = 18;
-  private static final long BPF_ANY = 0;
+  static final long BPF_ANY = 0;
+  static final long BPF_NOEXIST = 1;
+  static final long BPF_EXIST = 2;
+
+  /** Maps up to this size are searched for the socket when the kernel answers EBUSY. */
+  private static final int BUSY_SEARCH_LIMIT = 4096;
 
   private final BpfMap map;
   private final String typeName;
+  private final Function<byte[], String> keyText;
 
-  SocketSlots(BpfMap map, int expectedType, String typeName) {
+  /**
+   * @param keyText how a key reads in messages: {@code "3"}, {@code "Peer[ip=1, port=2]"}
+   */
+  SocketSlots(BpfMap map, int expectedType, String typeName, Function<byte[], String> keyText) {
     if (map.type() != expectedType) {
       throw new IllegalArgumentException(
           "map "
@@ -48,16 +65,24 @@ final class SocketSlots {
     }
     this.map = map;
     this.typeName = typeName;
+    this.keyText = keyText;
   }
 
   BpfMap map() {
     return map;
   }
 
-  /** Stores {@code fd} under {@code key}, then kicks the socket so queued bytes are processed. */
-  void put(byte[] key, String keyText, int fd) {
-    store(key, keyText, fd);
+  /**
+   * Stores {@code fd} under {@code key} with the kernel's update {@code flags}, then kicks the
+   * socket so queued bytes are processed. Returns {@code false}, storing nothing, when {@code
+   * BPF_NOEXIST} finds the key taken (EEXIST) or {@code BPF_EXIST} finds it empty (ENOENT).
+   */
+  boolean put(byte[] key, int fd, long flags) {
+    if (!store(key, fd, flags)) {
+      return false;
+    }
     Sockets.kick(fd);
+    return true;
   }
 
   /**
@@ -67,18 +92,16 @@ final class SocketSlots {
    * before the second is in. If a store fails, the entries stored by this call are removed (no
    * program has run on them yet) and the failure is thrown.
    */
-  <K> void putAll(Map<K, SocketChannel> sockets, Function<K, byte[]> encode) {
+  <K> void putAll(Map<K, ?> sockets, Function<K, byte[]> encode) {
     List<byte[]> keys = new ArrayList<>();
-    List<String> keyTexts = new ArrayList<>();
     int[] fds = new int[sockets.size()];
-    for (Map.Entry<K, SocketChannel> e : sockets.entrySet()) {
+    for (Map.Entry<K, ?> e : sockets.entrySet()) {
       fds[keys.size()] = Sockets.fd(e.getValue());
       keys.add(encode.apply(e.getKey()));
-      keyTexts.add(String.valueOf(e.getKey()));
     }
     for (int i = 0; i < fds.length; i++) {
       try {
-        store(keys.get(i), keyTexts.get(i), fds[i]);
+        store(keys.get(i), fds[i], BPF_ANY);
       } catch (BpfException e) {
         for (int j = 0; j < i; j++) {
           map.delete(keys.get(j));
@@ -91,7 +114,7 @@ final class SocketSlots {
     }
   }
 
-  private void store(byte[] key, String keyText, int fd) {
+  private boolean store(byte[] key, int fd, long flags) {
     ByteBuffer value = ByteBuffer.allocate(map.valueSize()).order(ByteOrder.nativeOrder());
     if (map.valueSize() == Long.BYTES) {
       value.putLong(fd);
@@ -99,9 +122,14 @@ final class SocketSlots {
       value.putInt(fd);
     }
     try {
-      map.update(key, value.array(), BPF_ANY);
+      map.update(key, value.array(), flags);
+      return true;
     } catch (BpfException e) {
-      throw explainInsert(e, keyText, fd);
+      if ((flags == BPF_NOEXIST && e.errno() == Errno.EEXIST)
+          || (flags == BPF_EXIST && e.errno() == Errno.ENOENT)) {
+        return false;
+      }
+      throw explainInsert(e, key, fd);
     }
   }
 
@@ -111,15 +139,7 @@ final class SocketSlots {
 
   /** The cookie of the socket under {@code key}, empty when there is none. */
   OptionalLong cookie(byte[] key) {
-    if (map.valueSize() != Long.BYTES) {
-      throw new UnsupportedOperationException(
-          typeName
-              + " "
-              + map.name()
-              + " has 4-byte values: the kernel answers lookups only for"
-              + " 8-byte values (it returns the socket cookie); declare the map with 8-byte"
-              + " values");
-    }
+    requireCookies("look up sockets");
     byte[] value = map.lookup(key);
     if (value == null) {
       return OptionalLong.empty();
@@ -127,53 +147,101 @@ final class SocketSlots {
     return OptionalLong.of(ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getLong());
   }
 
-  private BpfException explainInsert(BpfException e, String keyText, int fd) {
-    String advice;
-    switch (e.errno()) {
-      case Errno.EOPNOTSUPP:
-        advice =
-            "the socket is not of a kind the map accepts. TCP sockets must be connected"
-                + " (established) or listening; got fd "
-                + fd
-                + " "
-                + SocketOptions.describe(fd);
-        break;
-      case Errno.EBUSY:
-        advice =
-            "the socket is already attached to another map's programs (a socket can carry"
-                + " one set of programs): remove it from the other map first";
-        break;
-      case Errno.E2BIG:
-        advice =
-            map.type() == SOCKMAP
-                ? "index "
-                    + keyText
-                    + " is out of range: "
-                    + map.name()
-                    + " has max_entries "
-                    + map.maxEntries()
-                    + " (indexes 0.."
-                    + (map.maxEntries() - 1)
-                    + ")"
-                : map.name() + " is full (max_entries " + map.maxEntries() + ")";
-        break;
-      case Errno.EPERM:
-      case Errno.EACCES:
-        advice =
-            "needs CAP_NET_ADMIN and CAP_BPF (run as root or grant the capabilities to the"
-                + " java binary)";
-        break;
-      case Errno.EBADF:
-        advice = "fd " + fd + " is not open";
-        break;
-      case Errno.ENOTSOCK:
-        advice = "fd " + fd + " is not a socket";
-        break;
-      default:
-        return e;
+  /**
+   * Whether a socket is under {@code key}. A SOCKMAP answers from a lookup (8-byte values); a
+   * SOCKHASH with 4-byte values is searched key by key.
+   */
+  boolean contains(byte[] key) {
+    if (map.valueSize() == Long.BYTES) {
+      return cookie(key).isPresent();
     }
-    String operation =
-        "put fd " + fd + " into " + typeName + " " + map.name() + "[" + keyText + "]";
+    if (map.type() == SOCKMAP) {
+      requireCookies("tell which indexes hold a socket");
+    }
+    for (byte[] present : keys()) {
+      if (Arrays.equals(present, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The keys that hold a socket. A SOCKHASH lists its keys ({@code BPF_MAP_GET_NEXT_KEY}). A
+   * SOCKMAP's iteration lists every index, empty or not, so each index is looked up instead (8-byte
+   * values needed). The kernel may restart a SOCKHASH iteration when the current key is removed
+   * concurrently; keys are deduplicated and the walk is bounded.
+   */
+  List<byte[]> keys() {
+    List<byte[]> keys = new ArrayList<>();
+    if (map.type() == SOCKMAP) {
+      requireCookies("tell which indexes hold a socket");
+      for (int index = 0; index < map.maxEntries(); index++) {
+        byte[] key = SockMapHandle.key(index);
+        if (map.lookup(key) != null) {
+          keys.add(key);
+        }
+      }
+      return keys;
+    }
+    Set<ByteBuffer> seen = new HashSet<>();
+    long steps = 4L * map.maxEntries() + 64;
+    for (byte[] key = map.nextKey(null); key != null && steps-- > 0; key = map.nextKey(key)) {
+      if (seen.add(ByteBuffer.wrap(key))) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  private void requireCookies(String purpose) {
+    if (map.valueSize() != Long.BYTES) {
+      throw new UnsupportedOperationException(
+          typeName
+              + " "
+              + map.name()
+              + " has 4-byte values: to "
+              + purpose
+              + " the kernel needs 8-byte values (a lookup then returns the socket cookie; with 4"
+              + " it fails with ENOSPC); declare the map with 8-byte values");
+    }
+  }
+
+  private BpfException explainInsert(BpfException e, byte[] key, int fd) {
+    String text = keyText.apply(key);
+    String operation = "put fd " + fd + " into " + typeName + " " + map.name() + "[" + text + "]";
+    String advice;
+    if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
+      advice = FailureAdvice.of(BpfCommand.MAP_UPDATE_ELEM, e.errno());
+    } else {
+      String heldAt = e.errno() == Errno.EBUSY ? find(fd) : null;
+      InsertAdvice.Target target =
+          new InsertAdvice.Target(
+              typeName, map.name(), map.type() == SOCKMAP, map.maxEntries(), text);
+      advice = InsertAdvice.of(e.errno(), fd, target, heldAt);
+      if (advice == null) {
+        advice = FailureAdvice.of(BpfCommand.MAP_UPDATE_ELEM, e.errno());
+      }
+    }
     return new BpfException(operation, e.errno(), advice, e);
+  }
+
+  /** Where this map holds the socket {@code fd}, or {@code null} if not found or not searched. */
+  private String find(int fd) {
+    if (map.valueSize() != Long.BYTES || map.maxEntries() > BUSY_SEARCH_LIMIT) {
+      return null;
+    }
+    try {
+      long cookie = Sockets.cookie(fd);
+      for (byte[] key : keys()) {
+        OptionalLong present = cookie(key);
+        if (present.isPresent() && present.getAsLong() == cookie) {
+          return (map.type() == SOCKMAP ? "index " : "key ") + keyText.apply(key);
+        }
+      }
+    } catch (RuntimeException e) {
+      // The search only refines the message; the kernel's refusal is what gets reported.
+    }
+    return null;
   }
 }

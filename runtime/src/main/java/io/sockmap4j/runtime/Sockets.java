@@ -1,39 +1,78 @@
 package io.sockmap4j.runtime;
 
 import io.sockmap4j.runtime.internal.JdkSocketFds;
+import io.sockmap4j.runtime.internal.NettyFds;
 import io.sockmap4j.runtime.internal.SocketOptions;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SocketChannel;
+import java.util.OptionalInt;
 
 /**
  * File descriptors, cookies and the data-ready "kick" of sockets.
  *
- * <p>The JDK keeps socket file descriptors private. Reading them needs these JVM flags (a {@link
- * SocketAccessException} names the missing one):
+ * <p>{@link #fd(Object)} accepts every socket object a Java program is likely to hold:
  *
- * <ul>
- *   <li>NIO channels: {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}
- *   <li>{@link Socket} and {@link ServerSocket} created without a channel: {@code --add-opens
- *       java.base/java.net=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED}
- * </ul>
+ * <table>
+ *   <caption>Socket objects and what reading their fd needs</caption>
+ *   <tr><th>Object</th><th>JVM flags</th></tr>
+ *   <tr><td>{@code SocketChannel}, {@code ServerSocketChannel}, {@code DatagramChannel}, of any
+ *       family (TCP, UDP, UNIX-domain)</td>
+ *       <td>{@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}</td></tr>
+ *   <tr><td>{@link Socket}, {@link ServerSocket} (through their channel when they have one)</td>
+ *       <td>{@code --add-opens java.base/java.net=ALL-UNNAMED --add-opens
+ *       java.base/java.io=ALL-UNNAMED}</td></tr>
+ *   <tr><td>{@link DatagramSocket}, {@code MulticastSocket}</td>
+ *       <td>{@code --add-opens java.base/java.net=ALL-UNNAMED --add-opens
+ *       java.base/sun.nio.ch=ALL-UNNAMED}</td></tr>
+ *   <tr><td>Netty native channels ({@code io.netty.channel.unix.UnixChannel}: {@code
+ *       EpollSocketChannel}, {@code EpollServerSocketChannel}, {@code EpollDatagramChannel},
+ *       {@code EpollDomainSocketChannel}) and {@code io.netty.channel.unix.FileDescriptor}, read
+ *       by reflection with no Netty dependency</td><td>none</td></tr>
+ *   <tr><td>an {@code int} fd (pass it to the {@code int} overloads)</td><td>none</td></tr>
+ * </table>
  *
- * Frameworks that expose the int fd (Netty's epoll transport) need no flag: use the {@code int}
- * overloads.
+ * <p>A {@link SocketAccessException} names the missing flag. The JDK cannot create AF_UNIX datagram
+ * sockets; one made natively (JNA, JNI) goes into a map by its int fd.
  */
 public final class Sockets {
 
-  private Sockets() {}
+  private static final String SUPPORTED =
+      "SocketChannel, ServerSocketChannel, DatagramChannel (any family, including UNIX-domain),"
+          + " Socket, ServerSocket, DatagramSocket, Netty's native channels"
+          + " (io.netty.channel.unix.UnixChannel, for example EpollSocketChannel) and"
+          + " io.netty.channel.unix.FileDescriptor";
 
-  /** The file descriptor of an open socket channel. */
-  public static int fd(SocketChannel channel) {
-    return JdkSocketFds.of(channel);
+  /**
+   * Serializes kicks of the same fd, whose read-modify-restore of SO_RCVLOWAT must not interleave.
+   */
+  private static final Object[] KICK_LOCKS = new Object[64];
+
+  static {
+    for (int i = 0; i < KICK_LOCKS.length; i++) {
+      KICK_LOCKS[i] = new Object();
+    }
   }
 
-  /** The file descriptor of an open server socket channel. */
-  public static int fd(ServerSocketChannel channel) {
-    return JdkSocketFds.of(channel);
+  private Sockets() {}
+
+  /**
+   * The file descriptor of an open JDK socket channel: a {@code SocketChannel}, {@code
+   * ServerSocketChannel} or {@code DatagramChannel}, of any protocol family.
+   *
+   * @throws IllegalArgumentException if the channel is closed or not a JDK channel
+   * @throws SocketAccessException if {@code sun.nio.ch} is not opened to sockmap4j
+   */
+  public static int fd(NetworkChannel channel) {
+    if (!(channel instanceof SelectableChannel)) {
+      throw new IllegalArgumentException(
+          channel.getClass().getName()
+              + " is not a JDK socket channel: pass its int file descriptor instead");
+    }
+    return JdkSocketFds.of((SelectableChannel) channel);
   }
 
   /** The file descriptor of a connected or bound socket. */
@@ -46,21 +85,58 @@ public final class Sockets {
     return JdkSocketFds.of(socket);
   }
 
+  /** The file descriptor of a datagram (or multicast) socket. */
+  public static int fd(DatagramSocket socket) {
+    return JdkSocketFds.of(socket);
+  }
+
   /**
-   * The socket's cookie ({@code SO_COOKIE}): a 64-bit id, unique for the kernel's uptime, that eBPF
-   * programs read with {@code bpf_get_socket_cookie} and that a sockmap lookup returns.
+   * The file descriptor of any supported socket object (see the class comment), including Netty's
+   * native channels without a compile-time dependency on Netty.
+   *
+   * @throws IllegalArgumentException if {@code socket} is closed or of no supported kind; the
+   *     message lists the supported kinds
+   * @throws SocketAccessException if a JDK socket's fd needs an {@code --add-opens} flag
+   */
+  public static int fd(Object socket) {
+    if (socket instanceof NetworkChannel) {
+      return fd((NetworkChannel) socket);
+    }
+    if (socket instanceof Socket) {
+      return fd((Socket) socket);
+    }
+    if (socket instanceof ServerSocket) {
+      return fd((ServerSocket) socket);
+    }
+    if (socket instanceof DatagramSocket) {
+      return fd((DatagramSocket) socket);
+    }
+    if (socket == null) {
+      throw new NullPointerException("socket");
+    }
+    OptionalInt netty = NettyFds.of(socket);
+    if (netty.isPresent()) {
+      return netty.getAsInt();
+    }
+    throw new IllegalArgumentException(
+        "cannot read a socket file descriptor from a "
+            + socket.getClass().getName()
+            + ": supported are "
+            + SUPPORTED
+            + "; for anything else pass the int fd");
+  }
+
+  /**
+   * The socket's cookie ({@code SO_COOKIE}, Linux 4.12+): a 64-bit id, unique for the kernel's
+   * uptime, that eBPF programs read with {@code bpf_get_socket_cookie} and that a sockmap lookup
+   * returns. Use it to key maps by socket.
    */
   public static long cookie(int fd) {
     return SocketOptions.cookie(fd);
   }
 
-  /** The cookie of a socket channel. */
-  public static long cookie(SocketChannel channel) {
-    return cookie(fd(channel));
-  }
-
-  /** The cookie of a socket. */
-  public static long cookie(Socket socket) {
+  /** The cookie of any supported socket object ({@link #fd(Object)}); see {@link #cookie(int)}. */
+  public static long cookie(Object socket) {
     return cookie(fd(socket));
   }
 
@@ -128,6 +204,8 @@ public final class Sockets {
    * harmless on sockets without queued bytes and has no effect on non-TCP sockets.
    */
   public static void kick(int fd) {
-    SocketOptions.rerunDataReady(fd);
+    synchronized (KICK_LOCKS[Math.floorMod(fd, KICK_LOCKS.length)]) {
+      SocketOptions.rerunDataReady(fd);
+    }
   }
 }

@@ -49,12 +49,29 @@ class AddOpensTest {
   }
 
   @Test
+  void datagramSocketWithoutFlagsNamesJavaNetAndSunNioCh() throws Exception {
+    Child child = run(List.of(), "datagram");
+    assertEquals(FdReaderMain.ACCESS_DENIED, child.exit(), child.toString());
+    assertTrue(
+        child
+            .stderr()
+            .contains(
+                "cannot read the file descriptor of java.net.DatagramSocket: the JVM forbids"
+                    + " access to JDK internals. Add "
+                    + JAVA_NET
+                    + " "
+                    + SUN_NIO_CH
+                    + " to"),
+        child.toString());
+  }
+
+  @Test
   void withTheFlagsBothKindsWork() throws Exception {
     List<String> flags = new ArrayList<>();
     for (String flag : List.of(SUN_NIO_CH, JAVA_NET, JAVA_IO)) {
       flags.addAll(List.of(flag.split(" ")));
     }
-    for (String kind : List.of("channel", "socket")) {
+    for (String kind : List.of("channel", "socket", "datagram")) {
       Child child = run(flags, kind);
       assertEquals(0, child.exit(), child.toString());
       assertTrue(child.stdout().matches("fd \\d+\\s*"), child.toString());

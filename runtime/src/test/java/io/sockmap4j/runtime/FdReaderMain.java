@@ -1,13 +1,15 @@
 package io.sockmap4j.runtime;
 
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 
 /**
- * Run in a child JVM by {@link AddOpensTest}: reads the fd of a socket ({@code channel} or {@code
- * socket}) and exits 0, or prints the {@link SocketAccessException} message to stderr and exits 3.
+ * Run in a child JVM by {@link AddOpensTest}: reads the fd of a socket ({@code channel}, {@code
+ * socket} or {@code datagram}) and exits 0, or prints the {@link SocketAccessException} message to
+ * stderr and exits 3.
  */
 public final class FdReaderMain {
 
@@ -21,6 +23,10 @@ public final class FdReaderMain {
       if (args[0].equals("channel")) {
         try (SocketChannel channel = SocketChannel.open()) {
           fd = Sockets.fd(channel);
+        }
+      } else if (args[0].equals("datagram")) {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+          fd = Sockets.fd(socket);
         }
       } else {
         try (Socket socket = new Socket()) {

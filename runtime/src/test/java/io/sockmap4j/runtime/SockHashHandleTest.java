@@ -139,4 +139,43 @@ class SockHashHandleTest {
           "SOCKHASH " + HASH + " has 8-byte keys but KeyCodec.INT encodes 4 bytes", e.getMessage());
     }
   }
+
+  @KernelTest
+  void conditionalPutsFollowTheKernelFlags() {
+    try (BpfObject object = loadHash(8);
+        LoopbackPair pair = LoopbackPair.open()) {
+      SockHashHandle<Peer> hash = new SockHashHandle<>(object.map(HASH), PEER);
+      Peer peer = new Peer(1, (short) 2);
+      assertFalse(hash.replace(peer, pair.accepted()));
+      assertEquals(0, hash.size());
+      assertTrue(hash.putIfAbsent(peer, pair.accepted()));
+      assertFalse(hash.putIfAbsent(peer, pair.client()));
+      assertEquals(OptionalLong.of(Sockets.cookie(pair.accepted())), hash.cookie(peer));
+      assertTrue(hash.replace(peer, pair.client()));
+      assertEquals(OptionalLong.of(Sockets.cookie(pair.client())), hash.cookie(peer));
+      assertEquals(1, hash.size());
+      assertTrue(hash.remove(peer));
+      assertEquals(0, hash.size());
+    }
+  }
+
+  @KernelTest
+  void fourByteValuesListKeysAndAnswerContainsButNotCookies() {
+    try (BpfObject object =
+            BpfObject.load(
+                new ObjectSpec(
+                    "GPL",
+                    List.of(new ObjectSpec.MapSpec(HASH, TestSpecs.SOCKHASH, 4, 4, 8, 0)),
+                    List.of()));
+        LoopbackPair pair = LoopbackPair.open()) {
+      SockHashHandle<Integer> hash = new SockHashHandle<>(object.map(HASH), KeyCodec.INT);
+      hash.put(5, pair.accepted());
+      assertEquals(List.of(5), hash.keys());
+      assertTrue(hash.contains(5));
+      assertFalse(hash.contains(6));
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, () -> hash.cookie(5));
+      assertTrue(e.getMessage().contains("declare the map with 8-byte values"), e.getMessage());
+    }
+  }
 }

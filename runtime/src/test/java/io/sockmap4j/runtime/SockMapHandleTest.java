@@ -99,9 +99,15 @@ class SockMapHandleTest {
       assertTrue(
           e.getMessage()
               .contains(
-                  "TCP sockets must be connected (established) or listening; got fd "
+                  "a TCP socket must be connected (ESTABLISHED) or listening (LISTEN); fd "
                       + fd
-                      + " in state CLOSE"),
+                      + " is a TCP/IPv"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  " socket in state CLOSE: it is not connected (never connected, or already"
+                      + " closed): connect it first"),
           e.getMessage());
       assertTrue(e.getMessage().startsWith("put fd " + fd + " into SOCKMAP " + SOCKS + "[0]"));
       assertFalse(socks.contains(0));
@@ -142,8 +148,10 @@ class SockMapHandleTest {
       assertTrue(
           e.getMessage()
               .contains(
-                  "the socket is already attached to another map's programs (a socket can carry"
-                      + " one set of programs)"),
+                  "socket in state ESTABLISHED that already carries a program of a kind "
+                      + OTHER
+                      + " attaches: it is in another map that has programs of the same kind"
+                      + " attached"),
           e.getMessage());
     }
   }
@@ -176,6 +184,74 @@ class SockMapHandleTest {
           assertThrows(
               IllegalArgumentException.class, () -> new SockMapHandle(object.map(hashName)));
       assertEquals("map " + hashName + " has type 18, not SOCKMAP (15)", e.getMessage());
+    }
+  }
+
+  @KernelTest
+  void conditionalPutsFollowTheKernelFlags() {
+    try (BpfObject object = loadSockmap(SOCKS);
+        LoopbackPair pair = LoopbackPair.open()) {
+      SockMapHandle socks = new SockMapHandle(object.map(SOCKS));
+      long accepted = Sockets.cookie(pair.accepted());
+      long client = Sockets.cookie(pair.client());
+
+      assertFalse(socks.replace(1, pair.accepted()), "BPF_EXIST on an empty index");
+      assertFalse(socks.contains(1));
+      assertTrue(socks.putIfAbsent(1, pair.accepted()));
+      assertFalse(socks.putIfAbsent(1, pair.client()), "BPF_NOEXIST on a taken index");
+      assertEquals(OptionalLong.of(accepted), socks.cookie(1));
+      assertTrue(socks.replace(1, pair.client()));
+      assertEquals(OptionalLong.of(client), socks.cookie(1));
+
+      BpfException e =
+          assertThrows(BpfException.class, () -> socks.putIfAbsent(9, pair.accepted()));
+      assertEquals("E2BIG", e.errnoName(), "conditional puts still report real refusals");
+    }
+  }
+
+  @KernelTest
+  void indexesAndSizeCountOnlyOccupiedSlots() {
+    try (BpfObject object = loadSockmap(SOCKS);
+        LoopbackPair pair = LoopbackPair.open()) {
+      SockMapHandle socks = new SockMapHandle(object.map(SOCKS));
+      assertEquals(List.of(), socks.indexes());
+      assertEquals(0, socks.size());
+      assertTrue(
+          object.map(SOCKS).nextKey(null) != null,
+          "the kernel's iteration lists empty SOCKMAP indexes too, which indexes() must skip");
+      socks.put(3, pair.accepted());
+      socks.put(1, pair.client());
+      assertEquals(List.of(1, 3), socks.indexes());
+      assertEquals(2, socks.size());
+      socks.remove(3);
+      assertEquals(List.of(1), socks.indexes());
+    }
+  }
+
+  @KernelTest
+  void fourByteValuesCannotListSockets() {
+    ObjectSpec spec =
+        new ObjectSpec(
+            "GPL",
+            List.of(new ObjectSpec.MapSpec(SOCKS, TestSpecs.SOCKMAP, 4, 4, 2, 0)),
+            List.of());
+    try (BpfObject object = BpfObject.load(spec)) {
+      SockMapHandle socks = new SockMapHandle(object.map(SOCKS));
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, socks::indexes);
+      assertTrue(
+          e.getMessage().contains("to tell which indexes hold a socket the kernel needs 8-byte"),
+          e.getMessage());
+    }
+  }
+
+  @KernelTest
+  void acceptsAnyMapOfSocketsForPutAll() throws Exception {
+    try (BpfObject object = loadSockmap(SOCKS);
+        LoopbackPair pair = LoopbackPair.open()) {
+      SockMapHandle socks = new SockMapHandle(object.map(SOCKS));
+      socks.putAll(java.util.Map.of(0, pair.accepted(), 1, pair.client()));
+      assertEquals(OptionalLong.of(Sockets.cookie(pair.client())), socks.cookie(1));
     }
   }
 }

@@ -15,6 +15,8 @@ import static io.sockmap4j.runtime.internal.Errno.ENOTSUPP;
 import static io.sockmap4j.runtime.internal.Errno.EOPNOTSUPP;
 import static io.sockmap4j.runtime.internal.Errno.EPERM;
 
+import java.util.List;
+
 /**
  * Turns a failed {@code bpf()} command and its errno into the cause a user can act on.
  *
@@ -42,7 +44,49 @@ public final class FailureAdvice {
 
   /** The advice for {@code errno} from {@code command}, or {@code null} when there is none. */
   public static String of(BpfCommand command, int errno) {
-    return of(command, errno, KernelVersion.current());
+    KernelVersion kernel = KernelVersion.current();
+    String advice = of(command, errno, kernel);
+    if (errno == EPERM || errno == EACCES || errno == ENOMEM) {
+      return refine(advice, kernel, Privileges.current());
+    }
+    return advice;
+  }
+
+  /**
+   * Narrows generic permission advice to this process: names only the capabilities it lacks, and
+   * when it has them all, says that something else refused (before 5.11 the locked-memory limit,
+   * otherwise a security module, a seccomp filter, or capabilities held only in a user namespace,
+   * which do not count for BPF). Adds the current RLIMIT_MEMLOCK to memlock advice.
+   */
+  static String refine(String advice, KernelVersion kernel, Privileges privileges) {
+    if (advice == null) {
+      return null;
+    }
+    if (advice.startsWith(CAPABILITIES) && privileges.known()) {
+      List<String> missing = privileges.missingForSockmaps(kernel);
+      String rest = advice.substring(CAPABILITIES.length());
+      if (!missing.isEmpty()) {
+        advice =
+            "the process lacks "
+                + String.join(" and ", missing)
+                + " (run as root, or grant them: setcap cap_bpf,cap_net_admin+ep on the java"
+                + " binary, AmbientCapabilities= in a systemd unit, --cap-add in a container)"
+                + rest;
+      } else {
+        advice =
+            "the process has CAP_BPF and CAP_NET_ADMIN, so something else refused: "
+                + (kernel.isBefore(5, 11) ? "the locked-memory limit (see below), " : "")
+                + "a security module (SELinux, AppArmor, kernel lockdown), a seccomp filter, or"
+                + " capabilities held only inside a user namespace (a rootless container), which"
+                + " do not count for BPF"
+                + rest;
+      }
+    }
+    if (advice.contains(MEMLOCK)) {
+      advice =
+          advice.replace(MEMLOCK, MEMLOCK + "; RLIMIT_MEMLOCK is now " + privileges.memlockText());
+    }
+    return advice;
   }
 
   static String of(BpfCommand command, int errno, KernelVersion kernel) {

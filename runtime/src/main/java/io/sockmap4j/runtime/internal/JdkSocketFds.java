@@ -7,6 +7,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketImpl;
@@ -34,10 +35,14 @@ public final class JdkSocketFds {
       " to the java command line, or pass an int fd (for example Netty's"
           + " EpollSocketChannel#fd().intValue())";
   private static final String SOCKET_PACKAGES = "java.net java.io";
+  private static final String DATAGRAM_PACKAGES = "java.net sun.nio.ch";
 
   private JdkSocketFds() {}
 
-  /** The fd of a JDK {@code SocketChannel} or {@code ServerSocketChannel}. */
+  /**
+   * The fd of a JDK {@code SocketChannel}, {@code ServerSocketChannel} or {@code DatagramChannel},
+   * of any protocol family (including UNIX-domain channels).
+   */
   public static int of(SelectableChannel channel) {
     if (!channel.isOpen()) {
       throw new IllegalArgumentException("the channel is closed: " + channel);
@@ -52,7 +57,8 @@ public final class JdkSocketFds {
     if (!getFdVal.getDeclaringClass().isInstance(channel)) {
       throw new IllegalArgumentException(
           channel.getClass().getName()
-              + " is not a JDK socket channel: pass its int file descriptor instead");
+              + " is not a JDK socket channel (sun.nio.ch.SelChImpl): pass its int file"
+              + " descriptor instead");
     }
     return (int) invoke(getFdVal, channel);
   }
@@ -77,6 +83,43 @@ public final class JdkSocketFds {
       throw new IllegalArgumentException("the server socket is closed: " + socket);
     }
     return ofImpl(ServerSocket.class, socket);
+  }
+
+  /**
+   * The fd of a {@link DatagramSocket} (or {@code MulticastSocket}). Since JDK 15 such a socket
+   * delegates to a {@code DatagramSocketAdaptor} over a {@code DatagramChannel}, kept in the
+   * private {@code delegate} field (open {@code java.net}); the channel's fd is then read as for
+   * any channel (open {@code sun.nio.ch}).
+   */
+  public static int of(DatagramSocket socket) {
+    if (socket.getChannel() != null) {
+      return of(socket.getChannel());
+    }
+    if (socket.isClosed()) {
+      throw new IllegalArgumentException("the datagram socket is closed: " + socket);
+    }
+    Object delegate;
+    Object channel;
+    try {
+      Field delegateField = DatagramSocket.class.getDeclaredField("delegate");
+      makeAccessible(delegateField, DatagramSocket.class, DATAGRAM_PACKAGES);
+      delegate = delegateField.get(socket);
+      channel =
+          delegate == null ? null : invoke(DatagramSocket.class.getMethod("getChannel"), delegate);
+    } catch (ReflectiveOperationException e) {
+      throw unknownJdk(DatagramSocket.class, e);
+    }
+    if (!(channel instanceof SelectableChannel)) {
+      throw new IllegalStateException(
+          "cannot read the file descriptor of this DatagramSocket: it is not backed by a"
+              + " DatagramChannel (a custom DatagramSocketImpl, or"
+              + " -Djdk.net.usePlainDatagramSocketImpl); open a DatagramChannel instead");
+    }
+    try {
+      return of((SelectableChannel) channel);
+    } catch (SocketAccessException e) {
+      throw denied(DatagramSocket.class, DATAGRAM_PACKAGES, e);
+    }
   }
 
   private static int ofImpl(Class<?> owner, Object socket) {

@@ -1,7 +1,9 @@
 package io.sockmap4j.runtime.internal;
 
+import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import io.sockmap4j.runtime.BpfException;
 import java.lang.ref.Reference;
@@ -13,11 +15,15 @@ public final class SocketOptions {
   private static final int SOL_SOCKET = 1;
   private static final int IPPROTO_TCP = 6;
   private static final int SO_TYPE = 3;
+  private static final int SO_ACCEPTCONN = 30;
   private static final int SO_RCVLOWAT = 18;
   private static final int SO_PROTOCOL = 38;
   private static final int SO_DOMAIN = 39;
   private static final int SO_COOKIE = 57;
   private static final int TCP_INFO = 11;
+
+  /** {@code sizeof(struct sockaddr_storage)}. */
+  private static final int SOCKADDR_SIZE = 128;
 
   /** The names of {@code tcpi_state} values, by number ({@code include/net/tcp_states.h}). */
   private static final String[] TCP_STATES = {
@@ -70,31 +76,66 @@ public final class SocketOptions {
   }
 
   /**
-   * The state of the socket behind {@code fd}, phrased to follow "fd N": {@code "in state CLOSE"}
-   * for TCP, {@code "which is not TCP (domain 2, type 2, protocol 17)"} otherwise, or why it could
-   * not be read. Never throws.
+   * The state of the socket behind {@code fd}, phrased to follow "fd N is": {@code "a TCP/IPv4
+   * socket in state CLOSE"}, {@code "a UDP/IPv6 socket, not bound"}, or why it could not be read.
+   * Never throws.
    */
   public static String describe(int fd) {
     try {
-      int protocol = getInt(fd, SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL");
-      if (protocol == IPPROTO_TCP) {
-        return "in state " + tcpStateName(tcpState(fd));
-      }
-      int domain = getInt(fd, SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN");
-      int type = getInt(fd, SOL_SOCKET, SO_TYPE, "SO_TYPE");
-      return "which is not TCP (domain "
-          + domain
-          + ", type "
-          + type
-          + ", protocol "
-          + protocol
-          + ")";
+      return state(fd).describe();
     } catch (BpfException e) {
-      return "whose socket state could not be read (" + e.errnoName() + ")";
+      return "a descriptor whose socket state could not be read (" + e.errnoName() + ")";
     }
   }
 
-  /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
+  /**
+   * Reads the socket's family, type, protocol, TCP state, and whether it is listening, bound and
+   * connected.
+   *
+   * @throws BpfException if {@code fd} is not an open socket (EBADF, ENOTSOCK)
+   */
+  public static SocketState state(int fd) {
+    int domain = getInt(fd, SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN");
+    int type = getInt(fd, SOL_SOCKET, SO_TYPE, "SO_TYPE");
+    int protocol = getInt(fd, SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL");
+    boolean tcp =
+        (domain == SocketState.AF_INET || domain == SocketState.AF_INET6)
+            && protocol == IPPROTO_TCP;
+    int tcpState = tcp ? tcpState(fd) : -1;
+    boolean listening = getInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") != 0;
+    return new SocketState(
+        domain, type, protocol, tcpState, listening, isBound(fd, domain), isConnected(fd));
+  }
+
+  /** A UNIX socket is bound when its name is longer than the family field; an IP one has a port. */
+  private static boolean isBound(int fd, int domain) {
+    Memory address = new Memory(SOCKADDR_SIZE);
+    address.clear();
+    IntByReference length = new IntByReference(SOCKADDR_SIZE);
+    if (Names.INSTANCE.getsockname(fd, address, length) < 0) {
+      return false;
+    }
+    if (domain == SocketState.AF_UNIX) {
+      return length.getValue() > Short.BYTES;
+    }
+    return address.getShort(2) != 0;
+  }
+
+  private static boolean isConnected(int fd) {
+    Memory address = new Memory(SOCKADDR_SIZE);
+    IntByReference length = new IntByReference(SOCKADDR_SIZE);
+    return Names.INSTANCE.getpeername(fd, address, length) == 0;
+  }
+
+  /** The socket-name calls, which only this class needs. */
+  private interface Names extends Library {
+    Names INSTANCE = Native.load("c", Names.class);
+
+    int getsockname(int fd, Pointer address, IntByReference length);
+
+    int getpeername(int fd, Pointer address, IntByReference length);
+  }
+
   /**
    * {@code tcpi_bytes_acked} (offset 120 of {@code struct tcp_info}, Linux 4.1): bytes this socket
    * sent that its peer acknowledged.
@@ -125,6 +166,7 @@ public final class SocketOptions {
     }
   }
 
+  /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
   public static int tcpState(int fd) {
     return get(fd, IPPROTO_TCP, TCP_INFO, 8, "TCP_INFO").getByte(0) & 0xff;
   }
