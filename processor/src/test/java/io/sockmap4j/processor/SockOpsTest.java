@@ -19,6 +19,7 @@ import io.sockmap4j.runtime.BpfMap;
 import io.sockmap4j.runtime.BpfObject;
 import io.sockmap4j.runtime.ObjectSpec;
 import io.sockmap4j.runtime.Sockets;
+import io.sockmap4j.runtime.TracePipe;
 import io.sockmap4j.runtime.testing.KernelTest;
 import io.sockmap4j.runtime.testing.TestCgroup;
 import java.io.IOException;
@@ -30,10 +31,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
@@ -241,6 +248,79 @@ class SockOpsTest {
       s.append(String.format("%02x", b));
     }
     return s.toString();
+  }
+
+  private static final JavaFileObject PRINTER =
+      JavaFileObjects.forSourceString(
+          "lang.Printer",
+          """
+          package lang;
+
+          import io.sockmap4j.Debug;
+          import io.sockmap4j.SockOps;
+          import io.sockmap4j.SockOpsContext;
+
+          final class Printer {
+            @SockOps
+            static void established(SockOpsContext ops) {
+              if (ops.op() == SockOpsContext.ACTIVE_ESTABLISHED_CB) {
+                Debug.print("sm4j-test local=%d remote=%d %lld", ops.localPort(), ops.remotePort(),
+                    -5L);
+              }
+            }
+          }
+          """);
+
+  /**
+   * With {@code -Asockmap4j.debug=true}, a print in the program reaches the trace pipe with the
+   * values formatted by the kernel. A tracefs is mounted for the test at a private mount point if
+   * none is mounted (and unmounted afterwards), so no tracing setting of the machine changes.
+   */
+  @KernelTest
+  void debugPrintsReachTheTracePipe() throws Exception {
+    ObjectSpec spec = spec(compile(true, PRINTER), "Printer");
+    Path mounted = null;
+    Path tracefs = TracePipe.findTracefs().orElse(null);
+    if (tracefs == null) {
+      mounted = Files.createTempDirectory("sockmap4j-tracefs");
+      run("mount", "-t", "tracefs", "nodev", mounted.toString());
+      tracefs = mounted;
+    }
+    try (TestCgroup cgroup = TestCgroup.create();
+        BpfObject object = BpfObject.load(spec, AttachOptions.defaults().cgroup(cgroup.path()));
+        TracePipe trace = TracePipe.open(tracefs);
+        ServerSocketChannel listener = cgroup.runInside(SockOpsTest::listen);
+        SocketChannel client =
+            cgroup.runInside(() -> SocketChannel.open(listener.getLocalAddress()));
+        SocketChannel server = listener.accept()) {
+      int local = ((InetSocketAddress) client.getLocalAddress()).getPort();
+      int remote = ((InetSocketAddress) client.getRemoteAddress()).getPort();
+      String expected = "sm4j-test local=" + local + " remote=" + remote + " -5";
+      Optional<TracePipe.Line> line =
+          trace.await(
+              l -> l.message().startsWith("sm4j-test local=" + local), Duration.ofSeconds(5));
+      assertTrue(line.isPresent(), "no print arrived on " + trace.path());
+      assertEquals(expected, line.get().message(), line.get().raw());
+    } finally {
+      if (mounted != null) {
+        run("umount", mounted.toString());
+        Files.delete(mounted);
+      }
+    }
+  }
+
+  private static ServerSocketChannel listen() throws IOException {
+    ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.INET);
+    listener.bind(new InetSocketAddress("127.0.0.1", 0));
+    return listener;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+    }
   }
 
   // ------------------------------------------------------------------ code shapes
