@@ -25,4 +25,19 @@ public interface SocketHash<K> {
 
   /** Redirects sent data to the socket under {@code key}; {@code direction} is a constant. */
   Verdict redirect(SkMsg msg, K key, Direction direction);
+
+  /**
+   * Inserts the socket of a {@link SockOps} event into this map under {@code key}, replacing any
+   * socket stored there ({@code bpf_sock_hash_update} with {@code BPF_ANY}). Returns whether the
+   * socket was inserted: only during {@link SockOpsContext#ACTIVE_ESTABLISHED_CB}, {@link
+   * SockOpsContext#PASSIVE_ESTABLISHED_CB} and {@link SockOpsContext#TCP_LISTEN_CB}, and only for a
+   * socket the map accepts; the socket takes the map's SK_SKB and SK_MSG programs. Linux 4.18.
+   */
+  boolean update(SockOpsContext ops, K key);
+
+  /**
+   * Like {@link #update(SockOpsContext, Object)}, but leaves a socket already stored under {@code
+   * key} in place and returns {@code false} ({@code BPF_NOEXIST}).
+   */
+  boolean updateIfAbsent(SockOpsContext ops, K key);
 }

@@ -21,4 +21,19 @@ public interface SocketMap {
 
   /** Redirects sent data to the socket at {@code index}; {@code direction} is a constant. */
   Verdict redirect(SkMsg msg, int index, Direction direction);
+
+  /**
+   * Inserts the socket of a {@link SockOps} event into this map under {@code index}, replacing any
+   * socket stored there ({@code bpf_sock_map_update} with {@code BPF_ANY}). Returns whether the
+   * socket was inserted: only during {@link SockOpsContext#ACTIVE_ESTABLISHED_CB}, {@link
+   * SockOpsContext#PASSIVE_ESTABLISHED_CB} and {@link SockOpsContext#TCP_LISTEN_CB}, and only for a
+   * socket the map accepts; the socket takes the map's SK_SKB and SK_MSG programs. Linux 4.17.
+   */
+  boolean update(SockOpsContext ops, int index);
+
+  /**
+   * Like {@link #update(SockOpsContext, int)}, but leaves a socket already stored under {@code
+   * index} in place and returns {@code false} ({@code BPF_NOEXIST}).
+   */
+  boolean updateIfAbsent(SockOpsContext ops, int index);
 }

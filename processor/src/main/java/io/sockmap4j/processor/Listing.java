@@ -22,10 +22,10 @@ final class Listing {
       text.append('\n')
           .append(
               String.format(
-                  "program %s: @%s on map %s, %d instructions%n",
+                  "program %s: @%s on %s, %d instructions%n",
                   p.decl().name(),
                   p.decl().kind().annotationSimpleName(),
-                  p.decl().map().name(),
+                  p.decl().map() == null ? "a cgroup" : "map " + p.decl().map().name(),
                   p.program().slotCount()))
           .append(p.listing());
       if (!p.listing().endsWith("\n")) {

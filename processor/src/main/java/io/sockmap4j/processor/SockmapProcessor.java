@@ -46,7 +46,14 @@ public final class SockmapProcessor extends AbstractProcessor {
           "io.sockmap4j.SockHash",
           "io.sockmap4j.SkSkbParser",
           "io.sockmap4j.SkSkbVerdict",
-          "io.sockmap4j.SkMsgVerdict");
+          "io.sockmap4j.SkMsgVerdict",
+          "io.sockmap4j.SockOps");
+
+  /**
+   * {@code -Asockmap4j.debug=true} compiles {@code Debug.print} to {@code bpf_trace_printk};
+   * without it the calls compile to nothing.
+   */
+  public static final String DEBUG_OPTION = "sockmap4j.debug";
 
   private Trees trees;
   private String treesFailure;
@@ -55,6 +62,11 @@ public final class SockmapProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return ANNOTATIONS;
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(DEBUG_OPTION);
   }
 
   @Override
@@ -107,7 +119,11 @@ public final class SockmapProcessor extends AbstractProcessor {
     int before = reporter.errorCount();
     ClassModel model = new DeclarationReader(reporter).read(type);
     ProgramCompiler compiler =
-        new ProgramCompiler(trees, processingEnv.getElementUtils(), reporter);
+        new ProgramCompiler(
+            trees,
+            processingEnv.getElementUtils(),
+            reporter,
+            Boolean.parseBoolean(processingEnv.getOptions().get(DEBUG_OPTION)));
     List<CompiledProgram> compiled = new ArrayList<>();
     for (ProgramDecl program : model.programs()) {
       Optional<CompiledProgram> result;

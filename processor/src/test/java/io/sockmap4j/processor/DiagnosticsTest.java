@@ -1110,6 +1110,9 @@ class DiagnosticsTest {
                 static int parse(SkBuff skb) { if (skb.len() > 0) { return 1; } }
                 """),
             "static int parse"));
+    TRIGGERS.put(
+        DiagnosticId.UnavailableHelper,
+        new Trigger(skbVerdict("peers.update(null, 1);\nreturn Verdict.PASS;"), "peers.update"));
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -3,6 +3,7 @@ package io.sockmap4j.runtime;
 import io.sockmap4j.runtime.ObjectSpec.MapSpec;
 import io.sockmap4j.runtime.ObjectSpec.ProgramSpec;
 import io.sockmap4j.runtime.internal.Bpf;
+import io.sockmap4j.runtime.internal.BpfCgroups;
 import io.sockmap4j.runtime.internal.BpfLinks;
 import io.sockmap4j.runtime.internal.ObjectNames;
 import io.sockmap4j.runtime.internal.OwnedFd;
@@ -168,6 +169,7 @@ public final class BpfObject implements AutoCloseable {
 
   private static BpfObject load(
       ObjectSpec spec, Class<?> anchor, String resourceName, AttachOptions options) {
+    checkCgroupOptions(spec, options);
     Pins pins = options.pinDirectory().map(dir -> new Pins(spec, dir)).orElse(null);
     boolean createdDirectory = false;
     if (pins != null) {
@@ -188,6 +190,8 @@ public final class BpfObject implements AutoCloseable {
         ProgramSpec program = spec.programs().get(i);
         if (program.isAttached()) {
           programs.get(i).attach(maps.get(program.attachMapIndex()), options.mode());
+        } else if (isCgroupProgram(program)) {
+          programs.get(i).attachToCgroup(options.cgroup().orElseThrow(), options.mode());
         }
       }
       if (pins != null) {
@@ -208,6 +212,39 @@ public final class BpfObject implements AutoCloseable {
       throw e;
     }
     return new BpfObject(maps, programs, anchor, resourceName, pins);
+  }
+
+  /** A sock_ops program, which attaches to the cgroup of {@link AttachOptions#cgroup}. */
+  private static boolean isCgroupProgram(ProgramSpec program) {
+    return !program.isAttached() && program.attachType() == BpfCgroups.ATTACH_SOCK_OPS;
+  }
+
+  /**
+   * Fails before anything is created when sock_ops programs have no cgroup to go to, when the
+   * cgroup is not a cgroup v2 directory, or when they are to be pinned (not supported yet).
+   */
+  private static void checkCgroupOptions(ObjectSpec spec, AttachOptions options) {
+    List<String> cgroupPrograms =
+        spec.programs().stream().filter(BpfObject::isCgroupProgram).map(ProgramSpec::name).toList();
+    if (cgroupPrograms.isEmpty()) {
+      return;
+    }
+    if (options.cgroup().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the @SockOps programs "
+              + cgroupPrograms
+              + " attach to a cgroup, and none was given: attach with"
+              + " AttachOptions.defaults().cgroup(Path.of(\"/sys/fs/cgroup/<name>\")), a cgroup v2"
+              + " directory holding the processes whose TCP connections they should see");
+    }
+    if (options.pinDirectory().isPresent()) {
+      throw new IllegalArgumentException(
+          "pinning an object with @SockOps programs "
+              + cgroupPrograms
+              + " is not supported yet: attach it without pinTo, and keep the object open while"
+              + " the programs should run");
+    }
+    CgroupAttachment.check(options.cgroup().get());
   }
 
   private static BpfObject openPinned(

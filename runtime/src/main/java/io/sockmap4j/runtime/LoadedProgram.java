@@ -33,6 +33,7 @@ final class LoadedProgram {
   private BpfMap attachedTo;
   private OwnedFd link;
   private int linkId;
+  private CgroupAttachment cgroup;
 
   private LoadedProgram(ProgramSpec spec, OwnedFd fd, int id, String lineInfoProblem) {
     this.spec = spec;
@@ -233,6 +234,12 @@ final class LoadedProgram {
     }
   }
 
+  /** Attaches this (sock_ops) program to the cgroup v2 directory {@code directory}. */
+  Attachment attachToCgroup(java.nio.file.Path directory, AttachMode mode) {
+    cgroup = CgroupAttachment.attach(spec.name(), fd, spec.attachType(), directory, mode);
+    return cgroup.describe(spec.name());
+  }
+
   /** Records that the link {@code linkFd} (with kernel id {@code id}) attaches this program. */
   void adoptLink(BpfMap map, OwnedFd linkFd, int id) {
     attachedTo = map;
@@ -247,6 +254,9 @@ final class LoadedProgram {
 
   /** How the program is attached, or {@code null} when it is not. */
   Attachment attachment() {
+    if (cgroup != null) {
+      return cgroup.describe(spec.name());
+    }
     BpfMap map = attachedTo;
     if (map == null) {
       return null;
@@ -270,6 +280,12 @@ final class LoadedProgram {
    * BPF_PROG_DETACH} otherwise.
    */
   void detach() {
+    CgroupAttachment onCgroup = cgroup;
+    if (onCgroup != null) {
+      cgroup = null;
+      onCgroup.detach(spec.name(), fd);
+      return;
+    }
     BpfMap map = attachedTo;
     if (map == null) {
       return;
@@ -326,6 +342,9 @@ final class LoadedProgram {
   void close() {
     if (link != null) {
       link.close();
+    }
+    if (cgroup != null) {
+      cgroup.close();
     }
     fd.close();
   }

@@ -42,7 +42,9 @@ public enum Helper {
   /** Kernel 4.20. */
   MSG_PUSH_DATA(90),
   /** Kernel 5.0. */
-  MSG_POP_DATA(91);
+  MSG_POP_DATA(91),
+  /** Kernel 4.16; SOCK_OPS only. */
+  SOCK_OPS_CB_FLAGS_SET(59);
 
   private final int id;
 

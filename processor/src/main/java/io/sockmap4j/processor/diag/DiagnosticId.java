@@ -48,7 +48,12 @@ public enum DiagnosticId {
   /** The processor cannot run in this environment (for example, no javac Tree API). */
   Environment,
   /** A bug in sockmap4j: the message asks the user to report it, with the stack trace. */
-  Internal;
+  Internal,
+  /**
+   * A call the program's kind cannot make: the kernel offers the helper to other program types only
+   * (a redirect in a sock_ops program, a socket map update in an SK_SKB or SK_MSG program).
+   */
+  UnavailableHelper;
 
   /** The tag printed at the start of every message, e.g. {@code [sockmap4j.Unsupported]}. */
   public String tag() {

@@ -32,19 +32,31 @@ import java.util.Optional;
  * call; the context stays in r6.
  */
 final class CallCompiler {
-  /** What the program runs on: selects the helper family. */
-  record Target(ContextKind context) {}
+  /**
+   * What the program runs on: selects the helper family.
+   *
+   * @param debugPrints whether {@code Debug.print} compiles to {@code bpf_trace_printk}
+   */
+  record Target(ContextKind context, boolean debugPrints) {
+    Target(ContextKind context) {
+      this(context, false);
+    }
+  }
 
   private static final int BPF_F_INGRESS = 1;
 
   private final ExpressionCompiler exprs;
   private final Target target;
   private final IntrinsicCompiler intrinsics;
+  private final SockOpsCalls sockOps;
+  private final DebugCalls debug;
 
   CallCompiler(ExpressionCompiler exprs, Target target) {
     this.exprs = exprs;
     this.target = target;
     this.intrinsics = new IntrinsicCompiler(exprs);
+    this.sockOps = new SockOpsCalls(exprs, this);
+    this.debug = new DebugCalls(exprs, target.debugPrints());
   }
 
   /**
@@ -72,6 +84,15 @@ final class CallCompiler {
     }
     if (callee instanceof CallResolver.Inline in) {
       return inline(in, inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.SockOpsSetter s) {
+      return sockOps.setter(s, inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.SocketUpdate u) {
+      return sockOps.update(u, inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.DebugCall d) {
+      return debug.call(d, inv, leaveInR0);
     }
     CallResolver.Accessor accessor = (CallResolver.Accessor) callee;
     noArguments(inv, method);
@@ -261,7 +282,7 @@ final class CallCompiler {
   }
 
   /** Writes a SOCKHASH key to the stack; returns its offset from r10. */
-  private int keyOnStack(ExpressionTree key, MapDecl map) {
+  int keyOnStack(ExpressionTree key, MapDecl map) {
     if (map.key() instanceof KeyType.Record rk) {
       Optional<Frame.Local> local = recordLocal(key);
       if (local.isPresent() && local.get().type().record().equals(rk.layout())) {

@@ -65,6 +65,20 @@ final class CallResolver {
 
   record Inline(MethodTree method, JType type, List<JType> parameterTypes) implements Callee {}
 
+  /** {@code ops.setReply(v)} or {@code ops.setCallbackFlags(f)} of a sock_ops program. */
+  record SockOpsSetter(String method, JType type) implements Callee {}
+
+  /** {@code map.update(ops, key)} or {@code map.updateIfAbsent(ops, key)} in a sock_ops program. */
+  record SocketUpdate(MapDecl map, boolean ifAbsent) implements Callee {
+    @Override
+    public JType type() {
+      return JType.BOOLEAN;
+    }
+  }
+
+  /** {@code Debug.ktimeNanos()}, {@code Debug.random()} or {@code Debug.print(...)}. */
+  record DebugCall(String method, JType type) implements Callee {}
+
   private final Names names;
   private final Frame frame;
   private final ContextKind context;
@@ -84,9 +98,20 @@ final class CallResolver {
     MemberSelectTree ms = (MemberSelectTree) inv.getMethodSelect();
     String method = ms.getIdentifier().toString();
     ExpressionTree receiver = ms.getExpression();
+    if (names.isContext(receiver) && SockOpsCalls.isSetter(context, method)) {
+      return new SockOpsSetter(method, SockOpsCalls.setterType(method));
+    }
     if (names.isContext(receiver)) {
       return new Getter(
           ContextFields.lookup(context, method).orElseThrow(() -> unknownGetter(ms, method)));
+    }
+    if (names.map(receiver, frame).isPresent() && SockOpsCalls.isUpdate(method)) {
+      return SockOpsCalls.update(context, names.map(receiver, frame).get(), method, inv);
+    }
+    if (names.map(receiver, frame).isPresent()
+        && method.equals("redirect")
+        && context == ContextKind.SOCK_OPS) {
+      throw SockOpsCalls.redirectRefused(inv);
     }
     if (names.map(receiver, frame).isPresent() && method.equals("redirect")) {
       return new Redirect(names.map(receiver, frame).get());
@@ -116,6 +141,9 @@ final class CallResolver {
     Optional<TypeElement> owner = local.isPresent() ? Optional.empty() : names.type(receiver);
     if (owner.isPresent() && owner.get().equals(names.programClass())) {
       return ownMethod(inv, method);
+    }
+    if (owner.isPresent() && owner.get().getQualifiedName().contentEquals(DebugCalls.OWNER)) {
+      return DebugCalls.resolve(method, inv);
     }
     if (owner.isPresent()) {
       String qualified = owner.get().getQualifiedName().toString();

@@ -60,16 +60,50 @@ final class ContextFields {
           "remotePort", load("remotePort", 60, true),
           "localPort", load("localPort", 64, false));
 
+  /**
+   * {@code struct bpf_sock_ops} (Linux 4.13; the TCP fields 4.16). Every field is a 4-byte read;
+   * the TCP fields read as 0 unless {@code is_fullsock}. The ip6 words are network order like the
+   * ip4 fields, so each is swapped to put the address's first byte of the word on top.
+   */
+  private static final Map<String, Getter> SOCK_OPS =
+      Map.ofEntries(
+          Map.entry("op", load("op", 0, false)),
+          Map.entry("arg", new Getter("arg", 4, false, null, JType.INT, 4)),
+          Map.entry("family", load("family", 20, false)),
+          Map.entry("remoteIp4", load("remoteIp4", 24, true)),
+          Map.entry("localIp4", load("localIp4", 28, true)),
+          Map.entry("remoteIp6", new Getter("remoteIp6", 32, true, null, JType.INT, 4)),
+          Map.entry("localIp6", new Getter("localIp6", 48, true, null, JType.INT, 4)),
+          Map.entry("remotePort", load("remotePort", 64, true)),
+          Map.entry("localPort", load("localPort", 68, false)),
+          Map.entry("isFullSocket", new Getter("isFullSocket", 72, false, null, JType.BOOLEAN)),
+          Map.entry("sndCwnd", load("sndCwnd", 76, false)),
+          Map.entry("srttMicrosX8", load("srttMicrosX8", 80, false)),
+          Map.entry("callbackFlags", load("callbackFlags", 84, false)),
+          Map.entry("state", load("state", 88, false)),
+          Map.entry(
+              "socketCookie",
+              new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG)));
+
   private ContextFields() {}
 
   static Optional<Getter> lookup(ContextKind context, String name) {
-    return Optional.ofNullable((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).get(name));
+    return Optional.ofNullable(table(context).get(name));
   }
 
   static String names(ContextKind context) {
-    return String.join(
-        ", ",
-        new java.util.TreeSet<>((context == ContextKind.SK_BUFF ? SK_BUFF : SK_MSG).keySet()));
+    return String.join(", ", new java.util.TreeSet<>(table(context).keySet()));
+  }
+
+  private static Map<String, Getter> table(ContextKind context) {
+    switch (context) {
+      case SK_BUFF:
+        return SK_BUFF;
+      case SOCK_OPS:
+        return SOCK_OPS;
+      default:
+        return SK_MSG;
+    }
   }
 
   private static Getter load(String name, int offset, boolean swap) {

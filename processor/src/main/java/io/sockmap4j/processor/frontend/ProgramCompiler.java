@@ -32,11 +32,21 @@ public final class ProgramCompiler {
   private final Trees trees;
   private final Elements elements;
   private final Reporter reporter;
+  private final boolean debugPrints;
 
   public ProgramCompiler(Trees trees, Elements elements, Reporter reporter) {
+    this(trees, elements, reporter, false);
+  }
+
+  /**
+   * @param debugPrints whether {@code Debug.print} compiles to {@code bpf_trace_printk} (otherwise
+   *     to nothing)
+   */
+  public ProgramCompiler(Trees trees, Elements elements, Reporter reporter, boolean debugPrints) {
     this.trees = trees;
     this.elements = elements;
     this.reporter = reporter;
+    this.debugPrints = debugPrints;
   }
 
   public Optional<CompiledProgram> compile(ClassModel model, ProgramDecl decl) {
@@ -62,7 +72,12 @@ public final class ProgramCompiler {
     Typer typer = new Typer(names, frame, decl.kind().context());
     ExpressionCompiler exprs =
         new ExpressionCompiler(
-            out, frame, temps, typer, names, new CallCompiler.Target(decl.kind().context()));
+            out,
+            frame,
+            temps,
+            typer,
+            names,
+            new CallCompiler.Target(decl.kind().context(), debugPrints));
     LineMap lines = unit.getLineMap();
     StatementCompiler.SourcePositions positions =
         tree -> {
@@ -73,13 +88,18 @@ public final class ProgramCompiler {
     StatementCompiler statements =
         new StatementCompiler(
             exprs,
-            decl.kind().returnsVerdict() ? JType.VERDICT : JType.INT,
+            decl.kind().returnsVerdict()
+                ? JType.VERDICT
+                : decl.kind().returnsVoid() ? JType.VOID : JType.INT,
             positions,
             e ->
                 reporter.error(e.id(), e.tree() == null ? method : e.tree(), unit, e.getMessage()));
     out.at(positions.of(method.getReturnType())); // the signature line, not its annotations
     out.mov(Width.W64, Register.R6, Register.R1);
     statements.program(method);
+    if (out.reachable() && decl.kind().returnsVoid()) {
+      statements.voidProgramExit();
+    }
     if (out.reachable() && reporter.errorCount() == before) {
       reporter.error(
           DiagnosticId.MissingReturn,

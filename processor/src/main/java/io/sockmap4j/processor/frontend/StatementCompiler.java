@@ -281,9 +281,20 @@ final class StatementCompiler {
     }
     if (method.isPresent()) {
       exprs.out.jump(method.get().breakTo());
+    } else if (type.kind() == JType.Kind.VOID) {
+      voidProgramExit();
     } else {
       exprs.out.exit();
     }
+  }
+
+  /**
+   * The end of a {@code void} program (a sock_ops program): it returns 1, the kernel's "success"
+   * and the only value besides 0 that the verifier accepts for that program type.
+   */
+  void voidProgramExit() {
+    exprs.out.movConst(Register.R0, 1);
+    exprs.out.exit();
   }
 
   private static String where(Optional<Flow.Entry> method) {

@@ -5,7 +5,9 @@ public enum ContextKind {
   /** {@code struct __sk_buff}. */
   SK_BUFF("io.sockmap4j.SkBuff", "skb"),
   /** {@code struct sk_msg_md}. */
-  SK_MSG("io.sockmap4j.SkMsg", "msg");
+  SK_MSG("io.sockmap4j.SkMsg", "msg"),
+  /** {@code struct bpf_sock_ops}. */
+  SOCK_OPS("io.sockmap4j.SockOpsContext", "ops");
 
   private final String javaType;
   private final String parameterName;

@@ -5,6 +5,7 @@ import io.sockmap4j.SkSkbParser;
 import io.sockmap4j.SkSkbVerdict;
 import io.sockmap4j.SockHash;
 import io.sockmap4j.SockMap;
+import io.sockmap4j.SockOps;
 import io.sockmap4j.processor.diag.DiagnosticId;
 import io.sockmap4j.processor.diag.Reporter;
 import java.util.ArrayList;
@@ -51,7 +52,8 @@ public final class DeclarationReader {
       ProgramDecl p = program.get();
       Optional<ProgramDecl> first =
           programs.stream()
-              .filter(q -> q.map().name().equals(p.map().name()) && q.kind() == p.kind())
+              .filter(q -> p.map() != null && q.kind() == p.kind())
+              .filter(q -> q.map().name().equals(p.map().name()))
               .findFirst();
       if (first.isPresent()) {
         reporter.error(
@@ -178,6 +180,10 @@ public final class DeclarationReader {
       kinds.add(ProgramKind.MSG_VERDICT);
       mapNames.add(msg.map());
     }
+    if (method.getAnnotation(SockOps.class) != null) {
+      kinds.add(ProgramKind.SOCK_OPS);
+      mapNames.add(null); // attached to a cgroup chosen at run time
+    }
     if (kinds.isEmpty()) {
       return Optional.empty();
     }
@@ -193,7 +199,7 @@ public final class DeclarationReader {
     ProgramKind kind = kinds.get(0);
     String expected =
         "static "
-            + (kind.returnsVerdict() ? "Verdict" : "int")
+            + (kind.returnsVerdict() ? "Verdict" : kind.returnsVoid() ? "void" : "int")
             + " "
             + method.getSimpleName()
             + "("
@@ -208,12 +214,16 @@ public final class DeclarationReader {
     ok &=
         kind.returnsVerdict()
             ? isType(method.getReturnType(), "io.sockmap4j.Verdict")
-            : method.getReturnType().getKind() == TypeKind.INT;
+            : method.getReturnType().getKind()
+                == (kind.returnsVoid() ? TypeKind.VOID : TypeKind.INT);
     ok &= method.getTypeParameters().isEmpty() && method.getThrownTypes().isEmpty();
     if (!ok) {
       return programError(
           method,
           "a @" + kind.annotationSimpleName() + " method must be declared as '" + expected + "'.");
+    }
+    if (!kind.attachesToMap()) {
+      return Optional.of(new ProgramDecl(method, kind, null));
     }
     String mapName = mapNames.get(0);
     Optional<MapDecl> map = model.map(mapName);

@@ -10,7 +10,9 @@ public enum ProgramKind {
   /** SK_SKB stream verdict. */
   SKB_VERDICT("io.sockmap4j.SkSkbVerdict", 14, 5, ContextKind.SK_BUFF, true),
   /** SK_MSG verdict on sendmsg. */
-  MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true);
+  MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true),
+  /** SOCK_OPS program on a cgroup ({@code BPF_CGROUP_SOCK_OPS}); returns nothing in Java. */
+  SOCK_OPS("io.sockmap4j.SockOps", 13, 3, ContextKind.SOCK_OPS, false);
 
   private final String annotation;
   private final int progType;
@@ -45,6 +47,19 @@ public enum ProgramKind {
 
   public ContextKind context() {
     return context;
+  }
+
+  /**
+   * Whether the program is attached to a map named in its annotation; a {@link #SOCK_OPS} program
+   * is attached to a cgroup chosen at run time instead.
+   */
+  public boolean attachesToMap() {
+    return this != SOCK_OPS;
+  }
+
+  /** Whether the method is {@code void}: a sock_ops program, which returns 1 to the kernel. */
+  public boolean returnsVoid() {
+    return this == SOCK_OPS;
   }
 
   /** Verdict programs return {@code io.sockmap4j.Verdict}; the parser returns {@code int}. */

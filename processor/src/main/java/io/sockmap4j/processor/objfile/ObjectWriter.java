@@ -38,6 +38,9 @@ public final class ObjectWriter {
   public static final int MAGIC = 0x534D344A;
   public static final int VERSION = 2;
 
+  /** The attach map of a program attached to no map (a sock_ops program goes on a cgroup). */
+  public static final int NOT_ATTACHED = 0xFFFF;
+
   /** Longer source lines are cut, so that each fits a {@code writeUTF} string. */
   static final int MAX_TEXT = 1000;
 
@@ -71,7 +74,10 @@ public final class ObjectWriter {
         out.writeInt(compiled.decl().kind().progType());
         out.writeInt(0);
         out.writeInt(compiled.decl().kind().attachType());
-        out.writeShort(model.mapIndex(compiled.decl().map().name()));
+        out.writeShort(
+            compiled.decl().map() == null
+                ? NOT_ATTACHED
+                : model.mapIndex(compiled.decl().map().name()));
         out.writeUTF(compiled.sourceFile());
         out.writeInt(program.slotCount());
         out.write(program.encode());

@@ -49,6 +49,15 @@ public interface LibC extends Library {
   /** {@code int setrlimit(int resource, const struct rlimit *rlim)}, the same layout. */
   int setrlimit(int resource, Pointer rlim);
 
+  /**
+   * {@code int open(const char *path, int flags)}, without a mode: for opening existing files and
+   * directories only (a cgroup directory to attach to, the tracefs {@code trace_pipe}).
+   */
+  int open(String path, int flags);
+
+  /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
+  long read(int fd, byte[] buf, long count);
+
   /** {@code int close(int fd)}. */
   int close(int fd);
 
