@@ -40,11 +40,13 @@ final class CallCompiler {
   private final ExpressionCompiler exprs;
   private final Target target;
   private final IntrinsicCompiler intrinsics;
+  private final StateMapCalls stateMaps;
 
   CallCompiler(ExpressionCompiler exprs, Target target) {
     this.exprs = exprs;
     this.target = target;
     this.intrinsics = new IntrinsicCompiler(exprs);
+    this.stateMaps = new StateMapCalls(exprs, this);
   }
 
   /**
@@ -63,6 +65,9 @@ final class CallCompiler {
     }
     if (callee instanceof CallResolver.Redirect r) {
       return redirect(r.map(), inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.MapCall m) {
+      return stateMaps.call(m, inv, leaveInR0);
     }
     if (callee instanceof CallResolver.Ordinal o) {
       return result(exprs.temps.retype(exprs.eval(o.receiver()), JType.INT), inv, leaveInR0);
@@ -201,7 +206,7 @@ final class CallCompiler {
     return finish(t, leaveInR0);
   }
 
-  private Temp fromR0(JType type, Tree at, boolean leaveInR0) {
+  Temp fromR0(JType type, Tree at, boolean leaveInR0) {
     if (leaveInR0) {
       return null;
     }
@@ -261,7 +266,7 @@ final class CallCompiler {
   }
 
   /** Writes a SOCKHASH key to the stack; returns its offset from r10. */
-  private int keyOnStack(ExpressionTree key, MapDecl map) {
+  int keyOnStack(ExpressionTree key, MapDecl map) {
     if (map.key() instanceof KeyType.Record rk) {
       Optional<Frame.Local> local = recordLocal(key);
       if (local.isPresent() && local.get().type().record().equals(rk.layout())) {
@@ -297,6 +302,11 @@ final class CallCompiler {
     Optional<Frame.Local> source = recordLocal(e);
     if (source.isPresent() && source.get().type().record().equals(layout)) {
       copy(source.get().offset(), offset, layout.size(), e);
+      return;
+    }
+    if (e instanceof MethodInvocationTree inv
+        && exprs.typer.callee(inv) instanceof CallResolver.MapCall call) {
+      stateMaps.getInto(call, inv, layout, offset);
       return;
     }
     if (e instanceof MethodInvocationTree inv
@@ -402,7 +412,7 @@ final class CallCompiler {
   }
 
   /** Copies exactly {@code bytes} (never reading past them: the verifier checks every byte). */
-  private void copy(int from, int to, int bytes, Tree at) {
+  void copy(int from, int to, int bytes, Tree at) {
     Temp t = exprs.temps.acquire(JType.LONG, at);
     Register r = exprs.use(t, at);
     int done = 0;

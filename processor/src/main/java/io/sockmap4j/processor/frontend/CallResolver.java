@@ -65,6 +65,9 @@ final class CallResolver {
 
   record Inline(MethodTree method, JType type, List<JType> parameterTypes) implements Callee {}
 
+  /** A method of a state map ({@link StateMapCalls}). */
+  record MapCall(StateMapCalls.Op op, MapDecl map, JType type) implements Callee {}
+
   private final Names names;
   private final Frame frame;
   private final ContextKind context;
@@ -87,6 +90,10 @@ final class CallResolver {
     if (names.isContext(receiver)) {
       return new Getter(
           ContextFields.lookup(context, method).orElseThrow(() -> unknownGetter(ms, method)));
+    }
+    Optional<MapDecl> stateMap = names.map(receiver, frame).filter(m -> !m.kind().holdsSockets());
+    if (stateMap.isPresent()) {
+      return StateMapCalls.resolve(stateMap.get(), method, inv);
     }
     if (names.map(receiver, frame).isPresent() && method.equals("redirect")) {
       return new Redirect(names.map(receiver, frame).get());
