@@ -46,7 +46,11 @@ public final class SockmapProcessor extends AbstractProcessor {
           "io.sockmap4j.SockHash",
           "io.sockmap4j.SkSkbParser",
           "io.sockmap4j.SkSkbVerdict",
-          "io.sockmap4j.SkMsgVerdict");
+          "io.sockmap4j.SkMsgVerdict",
+          "io.sockmap4j.BpfHash",
+          "io.sockmap4j.BpfLruHash",
+          "io.sockmap4j.BpfArray",
+          "io.sockmap4j.BpfPerCpuArray");
 
   private Trees trees;
   private String treesFailure;

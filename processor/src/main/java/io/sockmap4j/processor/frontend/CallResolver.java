@@ -95,6 +95,10 @@ final class CallResolver {
     if (stateMap.isPresent()) {
       return StateMapCalls.resolve(stateMap.get(), method, inv);
     }
+    if (receiver instanceof MethodInvocationTree call
+        && typer.callee(call) instanceof MapCall lookup) {
+      throw StateMapCalls.componentOfLookup(lookup, call, method);
+    }
     if (names.map(receiver, frame).isPresent() && method.equals("redirect")) {
       return new Redirect(names.map(receiver, frame).get());
     }

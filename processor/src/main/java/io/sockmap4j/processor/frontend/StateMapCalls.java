@@ -145,6 +145,27 @@ final class StateMapCalls {
             + why);
   }
 
+  /** The error for {@code map.getOrDefault(...).x()}: the value must land in a local first. */
+  static CompileError componentOfLookup(
+      CallResolver.MapCall lookup, MethodInvocationTree call, String method) {
+    String type = lookup.type().toString();
+    return CompileError.unsupported(
+        call,
+        "calling '"
+            + method
+            + "()' on the result of "
+            + lookup.map().name()
+            + "."
+            + lookup.op().javaName,
+        "Copy the value into a local first: '"
+            + type
+            + " v = "
+            + call
+            + ";', then use v."
+            + method
+            + "().");
+  }
+
   private static boolean isCounter(KeyType value) {
     return value instanceof KeyType.Primitive p
         && (p.kind() == PrimitiveKind.INT || p.kind() == PrimitiveKind.LONG);
