@@ -16,7 +16,7 @@ final class Listing {
       text.append(
           String.format(
               "map %s: %s key_size=%d value_size=%d max_entries=%d%n",
-              map.name(), map.kind(), map.key().size(), map.kind().valueSize(), map.maxEntries()));
+              map.name(), map.kind(), map.key().size(), map.valueSize(), map.maxEntries()));
     }
     for (CompiledProgram p : programs) {
       text.append('\n')

@@ -47,7 +47,11 @@ public final class SockmapProcessor extends AbstractProcessor {
           "io.sockmap4j.SkSkbParser",
           "io.sockmap4j.SkSkbVerdict",
           "io.sockmap4j.SkMsgVerdict",
-          "io.sockmap4j.SockOps");
+          "io.sockmap4j.SockOps",
+          "io.sockmap4j.BpfHash",
+          "io.sockmap4j.BpfLruHash",
+          "io.sockmap4j.BpfArray",
+          "io.sockmap4j.BpfPerCpuArray");
 
   /**
    * {@code -Asockmap4j.debug=true} compiles {@code Debug.print} to {@code bpf_trace_printk};

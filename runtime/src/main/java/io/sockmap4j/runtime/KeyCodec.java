@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Converts between Java keys and the bytes of a map key, laid out as the kernel program sees them
- * (C layout, host byte order).
+ * (C layout, host byte order). State maps use the same codecs for their values.
  *
- * <p>Generated code implements this for record keys. The constants cover keys of one primitive.
+ * <p>Generated code implements this for records. The constants cover keys (and values) of one
+ * primitive.
  *
  * @param <K> the Java key type
  */

@@ -149,6 +149,20 @@ public final class Assembler {
     emit(new Insn(Opcode.storeImm(size), base, Register.R0, offset(off), imm));
   }
 
+  /**
+   * {@code lock *(size *)(base + off) += src}: an atomic add to memory ({@code BPF_STX |
+   * BPF_ATOMIC}, formerly {@code BPF_XADD}), 32 or 64 bits. Programs on several CPUs may add to the
+   * same map value at once; none of their additions is lost.
+   *
+   * @throws IllegalArgumentException for sizes other than {@link Size#W} and {@link Size#DW}
+   */
+  public void atomicAdd(Size size, Register base, int off, Register src) {
+    if (size != Size.W && size != Size.DW) {
+      throw new IllegalArgumentException("atomic add takes 32 or 64 bits, not " + size);
+    }
+    emit(new Insn(Opcode.atomic(size), base, src, offset(off), Opcode.ATOMIC_ADD));
+  }
+
   /** {@code goto target}. */
   public void jump(Label target) {
     emitJump(new Insn(Opcode.JA, Register.R0, Register.R0, (short) 0, 0), target);

@@ -90,6 +90,7 @@ final class Coalescing {
       case LOAD:
       case STORE:
       case JUMP_REG:
+      case ATOMIC_ADD:
         dstIsRegister = true;
         srcIsRegister = true;
         break;

@@ -135,6 +135,7 @@ final class CopyPropagation {
         src = copyOf.getOrDefault(src, src);
         break;
       case STORE:
+      case ATOMIC_ADD:
         dst = copyOf.getOrDefault(dst, dst);
         src = copyOf.getOrDefault(src, src);
         break;

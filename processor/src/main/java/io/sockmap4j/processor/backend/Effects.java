@@ -29,6 +29,7 @@ final class Effects {
         return bit(insn.src());
       case STORE:
       case JUMP_REG:
+      case ATOMIC_ADD:
         return bit(insn.dst()) | bit(insn.src());
       case CALL:
         return ARGUMENTS;

@@ -5,8 +5,9 @@ package io.sockmap4j.processor.backend;
  *
  * <p>The printer and the checker switch on this instead of on raw bits. {@link #INVALID} covers
  * both bytes that are no eBPF instruction and instructions sockmap4j deliberately avoids: legacy
- * packet loads ({@code BPF_ABS}/{@code BPF_IND}, refused for SK_SKB and SK_MSG), atomics, and the
- * cpu v4 forms of kernel 6.6 ({@code BPF_MEMSX}, {@code ALU64 | BPF_END}, {@code JMP32 | BPF_JA}).
+ * packet loads ({@code BPF_ABS}/{@code BPF_IND}, refused for SK_SKB and SK_MSG), atomics on bytes
+ * and halves, and the cpu v4 forms of kernel 6.6 ({@code BPF_MEMSX}, {@code ALU64 | BPF_END},
+ * {@code JMP32 | BPF_JA}).
  */
 public enum InsnKind {
   /** {@code dst op= src}, 32 or 64 bits. */
@@ -36,7 +37,12 @@ public enum InsnKind {
   /** {@code exit}. */
   EXIT,
   /** Not an instruction sockmap4j programs may contain. */
-  INVALID;
+  INVALID,
+  /**
+   * {@code lock *(size *)(dst + off) += src}, 32 or 64 bits ({@code BPF_STX | BPF_ATOMIC}, the
+   * immediate {@code BPF_ADD}): reads and writes memory, changes no register.
+   */
+  ATOMIC_ADD;
 
   /** Classifies an opcode byte. */
   public static InsnKind of(int opcode) {
@@ -47,13 +53,22 @@ public enum InsnKind {
       case LD -> opcode == Opcode.LD_IMM64 ? LD_IMM64 : INVALID;
       case LDX -> Opcode.mode(opcode) == Opcode.MODE_MEM ? LOAD : INVALID;
       case ST -> Opcode.mode(opcode) == Opcode.MODE_MEM ? STORE_IMM : INVALID;
-      case STX -> Opcode.mode(opcode) == Opcode.MODE_MEM ? STORE : INVALID;
+      case STX -> ofStx(opcode);
     };
   }
 
   /** Whether the instruction may transfer control to its jump target. */
   public boolean isJump() {
     return this == JA || this == JUMP_REG || this == JUMP_IMM;
+  }
+
+  private static InsnKind ofStx(int opcode) {
+    if (Opcode.mode(opcode) == Opcode.MODE_MEM) {
+      return STORE;
+    }
+    Size size = Size.ofOpcode(opcode);
+    boolean wide = size == Size.W || size == Size.DW;
+    return Opcode.mode(opcode) == Opcode.MODE_ATOMIC && wide ? ATOMIC_ADD : INVALID;
   }
 
   private static InsnKind ofAlu(InsnClass insnClass, int opcode) {

@@ -51,7 +51,9 @@ final class InsnRules {
           case LD ->
               "only ld_imm64 (0x18) is allowed; legacy packet loads are refused for"
                   + " sockmap programs";
-          case STX -> "only plain stores (BPF_MEM) are emitted, no atomics";
+          case STX ->
+              "only plain stores (BPF_MEM) and 32- or 64-bit atomic adds are emitted; the kernel"
+                  + " has no atomics on bytes and halves";
           default -> "it is no eBPF instruction, or a cpu v4 form that needs kernel 6.6";
         };
     return String.format(Locale.ROOT, "has opcode 0x%02x (class %s): %s", opcode, insnClass, why);
@@ -85,13 +87,20 @@ final class InsnRules {
           report.requireZero("imm", insn.imm());
         }
       }
+      case ATOMIC_ADD -> {
+        if (insn.imm() != Opcode.ATOMIC_ADD) {
+          report.add(
+              "has atomic operation " + insn.imm() + "; only add (0) without fetch is emitted");
+        }
+      }
       case INVALID -> throw new AssertionError("handled by the caller");
     }
     boolean offsetIsOperand =
         insn.kind().isJump()
             || insn.kind() == InsnKind.LOAD
             || insn.kind() == InsnKind.STORE
-            || insn.kind() == InsnKind.STORE_IMM;
+            || insn.kind() == InsnKind.STORE_IMM
+            || insn.kind() == InsnKind.ATOMIC_ADD;
     if (!offsetIsOperand) {
       report.requireZero("off", insn.off());
     }
@@ -126,7 +135,7 @@ final class InsnRules {
     Register base =
         switch (insn.kind()) {
           case LOAD -> insn.src();
-          case STORE, STORE_IMM -> insn.dst();
+          case STORE, STORE_IMM, ATOMIC_ADD -> insn.dst();
           default -> null;
         };
     if (base != Register.R10) {

@@ -31,6 +31,16 @@ public final class Opcode {
   /** {@code BPF_MEM}: plain memory access at register + offset. */
   public static final int MODE_MEM = 0x60;
 
+  /**
+   * {@code BPF_ATOMIC} (formerly {@code BPF_XADD}): a read-modify-write of memory; the operation is
+   * in the immediate. Only the plain add (immediate {@link #ATOMIC_ADD}) is emitted: it has existed
+   * for 32 and 64 bits since the first eBPF kernels and every JIT supports it.
+   */
+  public static final int MODE_ATOMIC = 0xc0;
+
+  /** The immediate of an atomic add without fetch ({@code BPF_ADD}). */
+  public static final int ATOMIC_ADD = 0x00;
+
   /** {@code BPF_JA}: unconditional jump (JMP class only). */
   public static final int OP_JA = 0x00;
 
@@ -96,6 +106,11 @@ public final class Opcode {
   /** {@code *(size *)(dst + off) = src}: {@code BPF_STX | BPF_MEM | size}. */
   public static int store(Size size) {
     return InsnClass.STX.code() | MODE_MEM | size.code();
+  }
+
+  /** {@code lock *(size *)(dst + off) += src}: {@code BPF_STX | BPF_ATOMIC | size}. */
+  public static int atomic(Size size) {
+    return InsnClass.STX.code() | MODE_ATOMIC | size.code();
   }
 
   /** {@code *(size *)(dst + off) = imm}: {@code BPF_ST | BPF_MEM | size}. */

@@ -109,8 +109,8 @@ final class Optimizer {
           changed = true;
         }
       }
-      if (kind == InsnKind.STORE || kind == InsnKind.STORE_IMM) {
-        if (insn.dst() != Register.R10) {
+      if (kind == InsnKind.STORE || kind == InsnKind.STORE_IMM || kind == InsnKind.ATOMIC_ADD) {
+        if (insn.dst() != Register.R10 || kind == InsnKind.ATOMIC_ADD) {
           slotHolds.clear(); // a store through a pointer may alias the stack
         } else {
           int size = Size.ofOpcode(insn.opcode()).bytes();

@@ -70,6 +70,7 @@ public final class Printer {
       case LOAD -> reg64(insn.dst()) + " = " + memory(insn, insn.src());
       case STORE -> memory(insn, insn.dst()) + " = " + reg64(insn.src());
       case STORE_IMM -> memory(insn, insn.dst()) + " = " + insn.imm();
+      case ATOMIC_ADD -> "lock " + memory(insn, insn.dst()) + " += " + reg64(insn.src());
       case JA -> "goto " + target(program, index);
       case JUMP_REG, JUMP_IMM -> conditional(program, index);
       case CALL -> call(insn);

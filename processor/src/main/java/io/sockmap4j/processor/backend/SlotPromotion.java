@@ -175,13 +175,16 @@ final class SlotPromotion {
       InsnKind kind = insn.kind();
       boolean stackLoad = kind == InsnKind.LOAD && insn.src() == Register.R10;
       boolean stackStore =
-          (kind == InsnKind.STORE || kind == InsnKind.STORE_IMM) && insn.dst() == Register.R10;
+          (kind == InsnKind.STORE || kind == InsnKind.STORE_IMM || kind == InsnKind.ATOMIC_ADD)
+              && insn.dst() == Register.R10;
       if (!stackLoad && !stackStore) {
         continue;
       }
       int off = insn.off();
       boolean whole =
-          insn.opcode() == loadDw || insn.opcode() == storeDw || insn.opcode() == storeImmDw;
+          kind != InsnKind.ATOMIC_ADD && insn.opcode() == loadDw
+              || insn.opcode() == storeDw
+              || insn.opcode() == storeImmDw;
       if (whole && off % 8 == 0) {
         counts.merge(off, 1, Integer::sum);
       } else {

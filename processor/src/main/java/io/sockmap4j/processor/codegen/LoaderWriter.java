@@ -36,6 +36,9 @@ public final class LoaderWriter {
   private static final ClassName KEY_CODEC = ClassName.get(RUNTIME, "KeyCodec");
   private static final ClassName SOCK_MAP_HANDLE = ClassName.get(RUNTIME, "SockMapHandle");
   private static final ClassName SOCK_HASH_HANDLE = ClassName.get(RUNTIME, "SockHashHandle");
+  private static final ClassName STATE_MAP_HANDLE = ClassName.get(RUNTIME, "StateMapHandle");
+  private static final ClassName ARRAY_MAP_HANDLE = ClassName.get(RUNTIME, "ArrayMapHandle");
+  private static final ClassName PER_CPU_ARRAY_HANDLE = ClassName.get(RUNTIME, "PerCpuArrayHandle");
   private static final ClassName ATTACH_OPTIONS = ClassName.get(RUNTIME, "AttachOptions");
   private static final ClassName BYTE_BUFFER = ClassName.get("java.nio", "ByteBuffer");
   private static final ClassName PATH = ClassName.get("java.nio.file", "Path");
@@ -197,6 +200,9 @@ public final class LoaderWriter {
   }
 
   private static TypeName handleType(MapDecl map) {
+    if (!map.kind().holdsSockets()) {
+      return stateHandleType(map);
+    }
     if (map.kind() == MapKind.SOCKMAP) {
       return SOCK_MAP_HANDLE;
     }
@@ -211,6 +217,9 @@ public final class LoaderWriter {
   }
 
   private static CodeBlock handleInitializer(MapDecl map, Map<String, TypeSpec> codecs) {
+    if (!map.kind().holdsSockets()) {
+      return stateHandleInitializer(map, codecs);
+    }
     if (map.kind() == MapKind.SOCKMAP) {
       return CodeBlock.of("new $T(object.map($S))", SOCK_MAP_HANDLE, map.name());
     }
@@ -223,6 +232,47 @@ public final class LoaderWriter {
       codec = CodeBlock.of("$T.$L", KEY_CODEC, ((KeyType.Primitive) map.key()).kind().name());
     }
     return CodeBlock.of("new $T<>(object.map($S), $L)", SOCK_HASH_HANDLE, map.name(), codec);
+  }
+
+  /** StateMapHandle for the hashes, ArrayMapHandle, PerCpuArrayHandle. */
+  private static TypeName stateHandleType(MapDecl map) {
+    TypeName value = keyTypeName(map.value());
+    switch (map.kind()) {
+      case ARRAY:
+        return ParameterizedTypeName.get(ARRAY_MAP_HANDLE, value);
+      case PERCPU_ARRAY:
+        return ParameterizedTypeName.get(PER_CPU_ARRAY_HANDLE, value);
+      default:
+        return ParameterizedTypeName.get(STATE_MAP_HANDLE, keyTypeName(map.key()), value);
+    }
+  }
+
+  private static CodeBlock stateHandleInitializer(MapDecl map, Map<String, TypeSpec> codecs) {
+    CodeBlock value = codec(map.value(), codecs);
+    switch (map.kind()) {
+      case ARRAY:
+        return CodeBlock.of("new $T<>(object.map($S), $L)", ARRAY_MAP_HANDLE, map.name(), value);
+      case PERCPU_ARRAY:
+        return CodeBlock.of(
+            "new $T<>(object.map($S), $L)", PER_CPU_ARRAY_HANDLE, map.name(), value);
+      default:
+        return CodeBlock.of(
+            "new $T<>(object.map($S), $L, $L)",
+            STATE_MAP_HANDLE,
+            map.name(),
+            codec(map.key(), codecs),
+            value);
+    }
+  }
+
+  /** The codec of a key or value type: a KeyCodec constant, or a generated record codec. */
+  private static CodeBlock codec(KeyType type, Map<String, TypeSpec> codecs) {
+    if (type instanceof KeyType.Record r) {
+      String codecName = r.layout().simpleName() + "Codec";
+      codecs.computeIfAbsent(codecName, n -> recordCodec(n, r.layout()));
+      return CodeBlock.of("new $N()", codecName);
+    }
+    return CodeBlock.of("$T.$L", KEY_CODEC, ((KeyType.Primitive) type).kind().name());
   }
 
   /** A KeyCodec laying the record out exactly as programs build it on their stack. */
@@ -345,6 +395,13 @@ public final class LoaderWriter {
   }
 
   private static CodeBlock accessorDoc(MapDecl map) {
+    if (!map.kind().holdsSockets()) {
+      return CodeBlock.of(
+          "The $L {@code $L} ($L entries): read and change the values the programs use.\n",
+          map.kind(),
+          map.name(),
+          map.maxEntries());
+    }
     return CodeBlock.of(
         "The $L {@code $L} ($L entries): put sockets in it to run the programs attached to it.\n",
         map.kind(),

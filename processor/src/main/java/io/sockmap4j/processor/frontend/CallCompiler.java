@@ -50,6 +50,7 @@ final class CallCompiler {
   private final IntrinsicCompiler intrinsics;
   private final SockOpsCalls sockOps;
   private final DebugCalls debug;
+  private final StateMapCalls stateMaps;
 
   CallCompiler(ExpressionCompiler exprs, Target target) {
     this.exprs = exprs;
@@ -57,6 +58,7 @@ final class CallCompiler {
     this.intrinsics = new IntrinsicCompiler(exprs);
     this.sockOps = new SockOpsCalls(exprs, this);
     this.debug = new DebugCalls(exprs, target.debugPrints());
+    this.stateMaps = new StateMapCalls(exprs, this);
   }
 
   /**
@@ -75,6 +77,9 @@ final class CallCompiler {
     }
     if (callee instanceof CallResolver.Redirect r) {
       return redirect(r.map(), inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.MapCall m) {
+      return stateMaps.call(m, inv, leaveInR0);
     }
     if (callee instanceof CallResolver.Ordinal o) {
       return result(exprs.temps.retype(exprs.eval(o.receiver()), JType.INT), inv, leaveInR0);
@@ -222,7 +227,7 @@ final class CallCompiler {
     return finish(t, leaveInR0);
   }
 
-  private Temp fromR0(JType type, Tree at, boolean leaveInR0) {
+  Temp fromR0(JType type, Tree at, boolean leaveInR0) {
     if (leaveInR0) {
       return null;
     }
@@ -318,6 +323,11 @@ final class CallCompiler {
     Optional<Frame.Local> source = recordLocal(e);
     if (source.isPresent() && source.get().type().record().equals(layout)) {
       copy(source.get().offset(), offset, layout.size(), e);
+      return;
+    }
+    if (e instanceof MethodInvocationTree inv
+        && exprs.typer.callee(inv) instanceof CallResolver.MapCall call) {
+      stateMaps.getInto(call, inv, layout, offset);
       return;
     }
     if (e instanceof MethodInvocationTree inv
@@ -423,7 +433,7 @@ final class CallCompiler {
   }
 
   /** Copies exactly {@code bytes} (never reading past them: the verifier checks every byte). */
-  private void copy(int from, int to, int bytes, Tree at) {
+  void copy(int from, int to, int bytes, Tree at) {
     Temp t = exprs.temps.acquire(JType.LONG, at);
     Register r = exprs.use(t, at);
     int done = 0;

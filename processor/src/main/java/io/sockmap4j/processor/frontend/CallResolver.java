@@ -79,6 +79,9 @@ final class CallResolver {
   /** {@code Debug.ktimeNanos()}, {@code Debug.random()} or {@code Debug.print(...)}. */
   record DebugCall(String method, JType type) implements Callee {}
 
+  /** A method of a state map ({@link StateMapCalls}). */
+  record MapCall(StateMapCalls.Op op, MapDecl map, JType type) implements Callee {}
+
   private final Names names;
   private final Frame frame;
   private final ContextKind context;
@@ -104,6 +107,14 @@ final class CallResolver {
     if (names.isContext(receiver)) {
       return new Getter(
           ContextFields.lookup(context, method).orElseThrow(() -> unknownGetter(ms, method)));
+    }
+    Optional<MapDecl> stateMap = names.map(receiver, frame).filter(m -> !m.kind().holdsSockets());
+    if (stateMap.isPresent()) {
+      return StateMapCalls.resolve(stateMap.get(), method, inv);
+    }
+    if (receiver instanceof MethodInvocationTree call
+        && typer.callee(call) instanceof MapCall lookup) {
+      throw StateMapCalls.componentOfLookup(lookup, call, method);
     }
     if (names.map(receiver, frame).isPresent() && SockOpsCalls.isUpdate(method)) {
       return SockOpsCalls.update(context, names.map(receiver, frame).get(), method, inv);

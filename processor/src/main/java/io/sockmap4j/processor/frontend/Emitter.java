@@ -196,6 +196,12 @@ final class Emitter {
     }
   }
 
+  void atomicAdd(Size size, Register base, int off, Register src) {
+    if (reachable) {
+      asm.atomicAdd(size, base, off, src);
+    }
+  }
+
   void call(Helper helper) {
     if (reachable) {
       asm.call(helper);

@@ -75,6 +75,9 @@ public final class DeclarationReader {
   }
 
   private Optional<MapDecl> readMap(VariableElement field) {
+    if (StateMapReader.declaresStateMap(field)) {
+      return new StateMapReader(reporter).read(field);
+    }
     SockMap sockMap = field.getAnnotation(SockMap.class);
     SockHash sockHash = field.getAnnotation(SockHash.class);
     if (sockMap == null && sockHash == null) {
@@ -245,6 +248,22 @@ public final class DeclarationReader {
               + ".");
       return Optional.empty();
     }
+    if (!map.get().kind().holdsSockets()) {
+      reporter.error(
+          DiagnosticId.BadMapReference,
+          method,
+          "@"
+              + kind.annotationSimpleName()
+              + "(map = \""
+              + mapName
+              + "\") names a @"
+              + map.get().kind().annotationSimpleName()
+              + " map, which holds values, not sockets: programs attach to a @SockMap or"
+              + " @SockHash. Name a socket map here; programs can still use '"
+              + mapName
+              + "' in their bodies.");
+      return Optional.empty();
+    }
     return Optional.of(new ProgramDecl(method, kind, map.get()));
   }
 
@@ -255,7 +274,8 @@ public final class DeclarationReader {
             f ->
                 f.getSimpleName().contentEquals(name)
                     && (f.getAnnotation(SockMap.class) != null
-                        || f.getAnnotation(SockHash.class) != null));
+                        || f.getAnnotation(SockHash.class) != null
+                        || StateMapReader.declaresStateMap(f)));
   }
 
   private Optional<MapDecl> mapError(Element field, String message) {

@@ -63,7 +63,7 @@ public final class ObjectWriter {
         out.writeUTF(map.name());
         out.writeInt(map.kind().kernelType());
         out.writeInt(map.key().size());
-        out.writeInt(map.kind().valueSize());
+        out.writeInt(map.valueSize());
         out.writeInt(map.maxEntries());
         out.writeInt(0);
       }

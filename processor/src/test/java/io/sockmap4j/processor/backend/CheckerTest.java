@@ -308,7 +308,7 @@ class CheckerTest {
         rawProgram(
             insn(0xff, R0, R0, 0, 0),
             insn(0x20, R0, R0, 0, 12), // BPF_LD | BPF_ABS | BPF_W, legacy packet load
-            insn(0xdb, R10, R1, -8, 0), // BPF_STX | BPF_ATOMIC | BPF_DW
+            insn(0xd3, R10, R1, -8, 0), // BPF_STX | BPF_ATOMIC | BPF_B
             insn(0x8f, R1, R2, 0, 0), // BPF_ALU64 | BPF_NEG | BPF_X
             insn(0x0e, R1, R2, 0, 0), // BPF_JMP32 | BPF_JA | BPF_X
             insn(0xd7, R1, R0, 0, 16), // BPF_ALU64 | BPF_END: cpu v4 bswap
@@ -322,8 +322,9 @@ class CheckerTest {
             "slot 1: `invalid opcode 0x20 dst=r0 src=r0 off=0 imm=12` has opcode 0x20 (class LD):"
                 + " only ld_imm64 (0x18) is allowed; legacy packet loads are refused for sockmap"
                 + " programs",
-            "slot 2: `invalid opcode 0xdb dst=r10 src=r1 off=-8 imm=0` has opcode 0xdb (class"
-                + " STX): only plain stores (BPF_MEM) are emitted, no atomics",
+            "slot 2: `invalid opcode 0xd3 dst=r10 src=r1 off=-8 imm=0` has opcode 0xd3 (class"
+                + " STX): only plain stores (BPF_MEM) and 32- or 64-bit atomic adds are emitted;"
+                + " the kernel has no atomics on bytes and halves",
             "slot 3: `invalid opcode 0x8f dst=r1 src=r2 off=0 imm=0` has opcode 0x8f (class"
                 + " ALU64): it is no eBPF instruction, or a cpu v4 form that needs kernel 6.6",
             "slot 4: `invalid opcode 0x0e dst=r1 src=r2 off=0 imm=0` has opcode 0x0e (class"
