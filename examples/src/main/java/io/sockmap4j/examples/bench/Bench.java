@@ -1,5 +1,6 @@
 package io.sockmap4j.examples.bench;
 
+import io.sockmap4j.runtime.BpfObject;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +90,19 @@ public final class Bench implements Callable<Integer> {
 
   private PrintStream progress = System.err;
 
+  /** Kernel ids of every program and map the run loaded, for checking that all were freed. */
+  final Set<Integer> programIds = ConcurrentHashMap.newKeySet();
+
+  final Set<Integer> mapIds = ConcurrentHashMap.newKeySet();
+
+  /** The report of the last {@link #call()}. */
+  Report report;
+
+  private void loaded(BpfObject object) {
+    programIds.addAll(object.programIds());
+    mapIds.addAll(object.mapIds());
+  }
+
   /** Runs the benchmark and returns the report (also printed and written as asked). */
   Report run() throws Exception {
     if (quick && full) {
@@ -95,7 +111,7 @@ public final class Bench implements Callable<Integer> {
     }
     applyMode();
     int cores = Runtime.getRuntime().availableProcessors();
-    Report report =
+    Report results =
         new Report(
             System.getProperty("os.version"),
             cores,
@@ -104,23 +120,24 @@ public final class Bench implements Callable<Integer> {
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     Timing timing = new Timing(warmupMillis, measureMillis);
     if (only.contains("rr") || only.contains("bulk") || only.contains("churn")) {
-      dataPath(report, timing);
+      dataPath(results, timing);
     }
     if (only.contains("inserts")) {
       progress.println("inserts: " + insertSockets + " sockets x " + runs + " rounds");
       controlRows(
-          report,
+          results,
           "inserts",
           "inserts/s",
-          ControlPlane.inserts(insertSockets, runs, cInserts),
+          ControlPlane.inserts(insertSockets, runs, cInserts, this::loaded),
           cInserts == null ? null : "c update+kick",
           true);
     }
     if (only.contains("attach")) {
       progress.println("attach: EchoLoader x " + attachTimes);
-      controlRows(report, "attach", "ms", ControlPlane.attach(attachTimes), null, false);
+      controlRows(
+          results, "attach", "ms", ControlPlane.attach(attachTimes, this::loaded), null, false);
     }
-    return report;
+    return results;
   }
 
   private void applyMode() {
@@ -157,7 +174,7 @@ public final class Bench implements Callable<Integer> {
       List<Topology> started = new ArrayList<>();
       try {
         for (String name : topologies) {
-          started.add(Topology.start(name, backend, threads));
+          started.add(Topology.start(name, backend, threads, this::loaded));
         }
         warmUp(started, timing);
         if (only.contains("rr")) {
@@ -266,7 +283,7 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Report report = run();
+    report = run();
     System.out.print(report.table());
     if (json != null) {
       Files.writeString(json, report.json());

@@ -3,6 +3,7 @@ package io.sockmap4j.examples.bench;
 import io.sockmap4j.examples.bypass.Bypass.Tuple;
 import io.sockmap4j.examples.bypass.BypassLoader;
 import io.sockmap4j.examples.proxy.SpliceLoader;
+import io.sockmap4j.runtime.BpfObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -10,6 +11,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -75,8 +77,12 @@ final class Topology implements AutoCloseable {
     this.resources = resources;
   }
 
-  /** Starts the topology called {@code name} in front of {@code backend}. */
-  static Topology start(String name, EchoBackend backend, int threads) throws IOException {
+  /**
+   * Starts the topology called {@code name} in front of {@code backend}; {@code loaded} sees the
+   * kernel objects it loads.
+   */
+  static Topology start(String name, EchoBackend backend, int threads, Consumer<BpfObject> loaded)
+      throws IOException {
     InetSocketAddress target = backend.address();
     switch (name) {
       case "direct":
@@ -91,17 +97,23 @@ final class Topology implements AutoCloseable {
       case "splice":
         {
           SpliceLoader bpf = SpliceLoader.attach();
+          loaded.accept(bpf.object());
           return kernelProxy(name, new KernelProxy(bpf, bpf.spliced(), bpf.peers(), target));
         }
       case "splice-parser":
         {
           ParsedSpliceLoader bpf = ParsedSpliceLoader.attach();
+          loaded.accept(bpf.object());
           return kernelProxy(name, new KernelProxy(bpf, bpf.spliced(), bpf.peers(), target));
         }
       case "loopback":
         return localPairs(name, backend, null);
       case "bypass":
-        return localPairs(name, backend, BypassLoader.attach());
+        {
+          BypassLoader bpf = BypassLoader.attach();
+          loaded.accept(bpf.object());
+          return localPairs(name, backend, bpf);
+        }
       default:
         throw new IllegalArgumentException(
             "unknown topology '" + name + "'; known: " + String.join(", ", NAMES));
