@@ -16,8 +16,11 @@ import java.util.concurrent.TimeUnit;
  * socket receives goes out through its peer), and the pair is closed when both sides have ended. A
  * backend that answers and closes at once therefore loses no byte of its answer, even when the
  * kernel's forwarding work is delayed.
+ *
+ * <p>Public so that the benchmark's proxy ({@code io.sockmap4j.examples.bench}) ends its pairs
+ * exactly as {@link SpliceProxy} does.
  */
-final class SplicedPair {
+public final class SplicedPair {
   private static final long POLL_MILLIS = 2;
   private static final long DRAIN_LIMIT_MILLIS = 10_000;
 
@@ -35,7 +38,7 @@ final class SplicedPair {
    * @param clientAckedBefore {@code Sockets.bytesAcked} of the client socket before the splice
    * @param serverAckedBefore the same for the server socket
    */
-  SplicedPair(
+  public SplicedPair(
       SocketChannel client,
       SocketChannel server,
       long clientAckedBefore,
@@ -52,12 +55,12 @@ final class SplicedPair {
   }
 
   /** What the server loop calls when {@code side} reaches end-of-stream. */
-  Closeable endOf(SocketChannel side) {
+  public Closeable endOf(SocketChannel side) {
     return () -> drainThenShutdown(side, side == client ? server : client, 0);
   }
 
   /** Closes both sockets now (they leave every map by themselves). */
-  void close() {
+  public void close() {
     live.remove(this);
     closeQuietly(client);
     closeQuietly(server);

@@ -1,0 +1,157 @@
+package io.sockmap4j.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockmap4j.runtime.KernelObjects;
+import io.sockmap4j.runtime.testing.KernelTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The benchmark in a tiny mode, through every topology: every workload moves bytes that arrive
+ * byte-exact ({@code --verify}: the echo compared in full, the sink checked against the pattern),
+ * nothing stalls or is refused, and the table, JSON and SVG are written. Nothing about speed is
+ * asserted: this machine's numbers mean nothing.
+ */
+class BenchTest {
+  private static final Path C_SOURCE = Path.of("../bench/dataplane/c/inserts.c");
+
+  @KernelTest
+  void everyTopologyMovesExactBytesAndTheReportIsWritten(@TempDir Path dir) throws Exception {
+    Path json = dir.resolve("results.json");
+    Path svg = dir.resolve("results.svg");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--sizes",
+                "1000",
+                "--connections",
+                "2",
+                "--bulk-sizes",
+                "5000",
+                "--bulk-connections",
+                "2",
+                "--runs",
+                "1",
+                "--warmup-ms",
+                "50",
+                "--measure-ms",
+                "200",
+                "--threads",
+                "2",
+                "--insert-sockets",
+                "16",
+                "--attach-times",
+                "2",
+                "--verify",
+                "--json",
+                json.toString(),
+                "--svg",
+                svg.toString()));
+    Path c = buildC(dir);
+    if (c != null) {
+      args.addAll(List.of("--c-inserts", c.toString()));
+    }
+    Bench bench = new Bench();
+    int exit = new CommandLine(bench).execute(args.toArray(String[]::new));
+    Report report = bench.report;
+
+    for (String workload : List.of("rr", "bulk", "churn")) {
+      for (String topology : Topology.NAMES) {
+        Row row = find(report, workload, topology);
+        assertEquals(0, row.errors(), workload + " through " + topology + ": errors");
+        assertTrue(
+            row.runs().get(0).units() > 0, workload + " through " + topology + ": nothing moved");
+      }
+    }
+    assertEquals(0, exit, "the run reported errors");
+    for (String form :
+        List.of(
+            "java put(int, int fd)",
+            "java put(int, SocketChannel)",
+            "java putIfAbsent(int, SocketChannel)")) {
+      assertTrue(find(report, "inserts", form).value().median() > 0, form);
+    }
+    if (c != null) {
+      assertTrue(find(report, "inserts", "c update+kick").value().median() > 0);
+      assertFalse(
+          Double.isNaN(
+              report.ratio(find(report, "inserts", "java put(int, int fd)"), "c update+kick")));
+    }
+    assertEquals(2, find(report, "attach", "EchoLoader.attach()").values().size());
+
+    String table = report.table();
+    for (String topology : Topology.NAMES) {
+      assertTrue(table.contains(topology), table);
+    }
+    assertTrue(table.contains("rr 1000B x2"), table);
+    assertTrue(table.contains("goal"), table);
+    String kernel = System.getProperty("os.version");
+    String written = Files.readString(json);
+    assertTrue(written.startsWith("{") && written.trim().endsWith("}"), written);
+    assertTrue(written.contains("\"kernel\": \"" + kernel + "\""), written);
+    assertEquals(count(written, '{'), count(written, '}'), "unbalanced JSON braces");
+    assertEquals(count(written, '['), count(written, ']'), "unbalanced JSON brackets");
+    assertFalse(written.contains("NaN") || written.contains("Infinity"), written);
+    String chart = Files.readString(svg);
+    assertTrue(chart.startsWith("<svg") && chart.trim().endsWith("</svg>"), chart);
+    assertTrue(chart.contains(kernel) && chart.contains(report.cores + " cores"), chart);
+    assertTrue(chart.contains(">splice-parser<") && chart.contains(">bypass<"), chart);
+
+    assertFreed(bench);
+  }
+
+  private static Row find(Report report, String workload, String variant) {
+    return report.rows.stream()
+        .filter(r -> r.workload().equals(workload) && r.variant().equals(variant))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no row " + workload + " " + variant));
+  }
+
+  private static long count(String text, char c) {
+    return text.chars().filter(x -> x == c).count();
+  }
+
+  /** The C insert program, when gcc is here; null (and the C rows unchecked) when it is not. */
+  private static Path buildC(Path dir) throws Exception {
+    Path binary = dir.resolve("inserts");
+    try {
+      Process gcc =
+          new ProcessBuilder("gcc", "-O2", "-o", binary.toString(), C_SOURCE.toString())
+              .inheritIO()
+              .start();
+      assertTrue(gcc.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, gcc.exitValue(), "gcc failed on " + C_SOURCE);
+      return binary;
+    } catch (java.io.IOException noGcc) {
+      System.out.println("BenchTest: no gcc, the C insert reference is not checked: " + noGcc);
+      return null;
+    }
+  }
+
+  /** Every program and map the run loaded is gone (the kernel frees them after RCU). */
+  private static void assertFreed(Bench bench) throws InterruptedException {
+    assertFalse(bench.programIds.isEmpty(), "no program ids were recorded");
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    List<Integer> left = leftovers(bench);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      left = leftovers(bench);
+    }
+    assertTrue(left.isEmpty(), "still loaded after the run: " + left);
+  }
+
+  private static List<Integer> leftovers(Bench bench) {
+    List<Integer> left = new ArrayList<>();
+    bench.programIds.stream().filter(KernelObjects::programExists).forEach(left::add);
+    bench.mapIds.stream().filter(KernelObjects::mapExists).forEach(left::add);
+    return left;
+  }
+}
