@@ -1110,6 +1110,17 @@ class DiagnosticsTest {
                 static int parse(SkBuff skb) { if (skb.len() > 0) { return 1; } }
                 """),
             "static int parse"));
+    TRIGGERS.put(
+        DiagnosticId.HelperNotAllowed,
+        new Trigger(
+            source(
+                """
+                @SockMap(maxEntries = 1)
+                static SocketMap peers;
+                @SkMsgVerdict(map = "peers")
+                static Verdict verdict(SkMsg msg) { return msg.socketCookie() > 0 ? Verdict.PASS : Verdict.DROP; }
+                """),
+            "msg.socketCookie()"));
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -48,7 +48,12 @@ public enum DiagnosticId {
   /** The processor cannot run in this environment (for example, no javac Tree API). */
   Environment,
   /** A bug in sockmap4j: the message asks the user to report it, with the stack trace. */
-  Internal;
+  Internal,
+  /**
+   * A helper the program's type cannot call: an SK_MSG helper in an SK_SKB program, or one the
+   * kernel refuses for SK_MSG ({@code bpf_get_socket_cookie}).
+   */
+  HelperNotAllowed;
 
   /** The tag printed at the start of every message, e.g. {@code [sockmap4j.Unsupported]}. */
   public String tag() {

@@ -73,6 +73,9 @@ final class CallCompiler {
     if (callee instanceof CallResolver.Inline in) {
       return inline(in, inv, leaveInR0);
     }
+    if (callee instanceof CallResolver.Msg msg) {
+      return new MsgCalls(exprs).compile(msg.op(), inv, leaveInR0);
+    }
     CallResolver.Accessor accessor = (CallResolver.Accessor) callee;
     noArguments(inv, method);
     RecordLayout.Field field = accessor.field();

@@ -65,6 +65,14 @@ final class CallResolver {
 
   record Inline(MethodTree method, JType type, List<JType> parameterTypes) implements Callee {}
 
+  /** A payload access or {@code bpf_msg_*} helper of {@code SkMsg} ({@link MsgCalls}). */
+  record Msg(MsgCalls.Op op) implements Callee {
+    @Override
+    public JType type() {
+      return op.type();
+    }
+  }
+
   private final Names names;
   private final Frame frame;
   private final ContextKind context;
@@ -84,6 +92,9 @@ final class CallResolver {
     MemberSelectTree ms = (MemberSelectTree) inv.getMethodSelect();
     String method = ms.getIdentifier().toString();
     ExpressionTree receiver = ms.getExpression();
+    if (names.isContext(receiver) && MsgCalls.lookup(context, method).isPresent()) {
+      return new Msg(MsgCalls.lookup(context, method).get());
+    }
     if (names.isContext(receiver)) {
       return new Getter(
           ContextFields.lookup(context, method).orElseThrow(() -> unknownGetter(ms, method)));
@@ -310,6 +321,10 @@ final class CallResolver {
   }
 
   private CompileError unknownGetter(Tree at, String method) {
+    Optional<String> refused = MsgCalls.refusal(context, method);
+    if (refused.isPresent()) {
+      return new CompileError(DiagnosticId.HelperNotAllowed, at, refused.get());
+    }
     return new CompileError(
         DiagnosticId.UnknownMethod,
         at,
