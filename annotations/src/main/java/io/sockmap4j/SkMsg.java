@@ -10,10 +10,12 @@ package io.sockmap4j;
  *
  * The program sees the message through a window, {@code msg->data} to {@code msg->data_end}, that
  * the payload methods read and write directly. Offsets count from the window's start. For a {@code
- * sendmsg} the window is usually the first scatterlist element only (up to a page or so of a large
- * send); after {@code sendfile} it is empty, because the pages are shared with the page cache. So
- * {@link #size()} can be larger than what the window holds: {@link #pullData(int, int)} makes a
- * range of the message the window (copying it when it spans elements or is shared).
+ * sendmsg} the window is the first scatterlist element only (a page fragment, at most 32 KiB of a
+ * large send); for {@code sendfile} the kernel documents it as empty, the pages being shared with
+ * the page cache; after {@link #pushData} or {@link #popData} it is the first element again, which
+ * the helper may have split at its {@code start}. So {@link #size()} can be larger than what the
+ * window holds: {@link #pullData(int, int)} makes a range of the message the window (copying it
+ * when it spans elements or is shared).
  *
  * <p>Every payload access checks, when the program runs, that its bytes lie inside the window. An
  * access that does not ends the program with {@link Verdict#DROP} (the sender's {@code send()}
@@ -134,8 +136,8 @@ public interface SkMsg {
    * scatterlist elements or are shared (sendfile). Offset 0 of the payload methods is then {@code
    * start}. Linux 4.17.
    *
-   * @return 0, or a negative errno: {@code -EINVAL} (-22) when {@code start} is not inside the
-   *     message or {@code end <= start}, {@code -ENOMEM} (-12) when the copy cannot be allocated
+   * @return 0, or a negative errno, such as {@code -EINVAL} (-22) for a range that is not inside
+   *     the message, or {@code -ENOMEM} (-12) when the copy cannot be allocated
    */
   int pullData(int start, int end);
 
@@ -143,16 +145,18 @@ public interface SkMsg {
    * Inserts {@code length} bytes at byte {@code start} of the message ({@code bpf_msg_push_data}).
    * The kernel does not initialise them: write them with {@link #storeBytes} (after {@link
    * #pullData} makes them the window) before passing the message. The window is reset to the
-   * message's first scatterlist element. Linux 4.20.
+   * message's first scatterlist element, which may now end at {@code start}. Linux 4.20.
    *
-   * @return 0, or a negative errno ({@code -EINVAL} when {@code start} is past the message's end,
-   *     {@code -ENOMEM})
+   * @return 0, or a negative errno, such as {@code -EINVAL} for a {@code start} outside the
+   *     message, or {@code -ENOMEM}
    */
   int pushData(int start, int length);
 
   /**
    * Removes {@code length} bytes from the message, starting at byte {@code start} ({@code
-   * bpf_msg_pop_data}). The window is reset to the message's first scatterlist element. Linux 5.0.
+   * bpf_msg_pop_data}). The window is reset to the message's first scatterlist element, which the
+   * pop may have split at {@code start} (Linux 6.18 does for a pop inside one element): call {@link
+   * #pullData} before reading past {@code start}. Linux 5.0.
    *
    * @return 0, or a negative errno: {@code -EINVAL} (-22) when {@code start + length} is past the
    *     message's end, {@code -ENOMEM}
