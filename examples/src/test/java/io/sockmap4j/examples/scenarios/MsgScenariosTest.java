@@ -3,6 +3,7 @@ package io.sockmap4j.examples.scenarios;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.examples.Pattern;
@@ -12,12 +13,16 @@ import io.sockmap4j.runtime.SockMapHandle;
 import io.sockmap4j.runtime.testing.KernelCheck;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -266,6 +271,51 @@ class MsgScenariosTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void contextFieldsDescribeTheConnectionAsJavaSeesIt(Kind kind) throws Exception {
+    var loader = MsgFieldsLoader.attach();
+    try (Scenario s = new Scenario(loader, loader.object(), loader.map(), loader.hash())) {
+      for (String loopback : List.of("127.0.0.1", "::1")) {
+        InetAddress address = InetAddress.getByName(loopback);
+        boolean v6 = address instanceof Inet6Address;
+        try (ServerSocketChannel listener =
+                ServerSocketChannel.open(
+                    v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            SocketChannel client =
+                SocketChannel.open(
+                    v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+          listener.bind(new InetSocketAddress(address, 0));
+          client.connect(listener.getLocalAddress());
+          try (SocketChannel server = listener.accept()) {
+            s.put(kind, 0, client);
+            int clientPort = ((InetSocketAddress) client.getLocalAddress()).getPort();
+            int serverPort = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+
+            client.write(ByteBuffer.wrap(new byte[MsgFields.LENGTH]));
+            ByteBuffer fields = ByteBuffer.allocate(MsgFields.LENGTH);
+            while (fields.hasRemaining() && server.read(fields) >= 0) {}
+            fields.flip();
+
+            assertEquals(v6 ? 10 : 2, fields.getInt(0), loopback + ": family");
+            assertEquals(serverPort, fields.getInt(12), loopback + ": remotePort");
+            assertEquals(clientPort, fields.getInt(16), loopback + ": localPort");
+            assertEquals(MsgFields.LENGTH, fields.getInt(20), loopback + ": size");
+            if (v6) {
+              byte[] ip6 = address.getAddress(); // ::1, both ends
+              assertArrayEquals(ip6, Arrays.copyOfRange(fields.array(), 24, 40), "remoteIp6");
+              assertArrayEquals(ip6, Arrays.copyOfRange(fields.array(), 40, 56), "localIp6");
+            } else {
+              assertEquals(0x7f000001, fields.getInt(4), "remoteIp4");
+              assertEquals(0x7f000001, fields.getInt(8), "localIp4");
+            }
+            s.remove(kind, 0);
+          }
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------ helpers
 
   /** One TCP connection over 127.0.0.1; both ends time out reads. */
@@ -312,6 +362,18 @@ class MsgScenariosTest {
       } else {
         hash.put(key, socket);
       }
+    }
+
+    void put(Kind kind, int key, SocketChannel channel) {
+      if (kind == Kind.SOCKMAP) {
+        map.put(key, channel);
+      } else {
+        hash.put(key, channel);
+      }
+    }
+
+    void remove(Kind kind, int key) {
+      assertTrue(kind == Kind.SOCKMAP ? map.remove(key) : hash.remove(key));
     }
 
     /** Fresh pattern bytes, different for each call. */
