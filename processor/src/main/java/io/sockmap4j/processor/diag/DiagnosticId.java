@@ -51,7 +51,9 @@ public enum DiagnosticId {
   Internal,
   /**
    * A call the program's kind cannot make: the kernel offers the helper to other program types only
-   * (a redirect in a sock_ops program, a socket map update in an SK_SKB or SK_MSG program).
+   * (a redirect in a sock_ops program, a socket map update in an SK_SKB or SK_MSG program, an
+   * SK_MSG helper in an SK_SKB program, or one the kernel refuses for SK_MSG such as {@code
+   * bpf_get_socket_cookie}).
    */
   UnavailableHelper;
 

@@ -99,6 +99,9 @@ final class CallCompiler {
     if (callee instanceof CallResolver.DebugCall d) {
       return debug.call(d, inv, leaveInR0);
     }
+    if (callee instanceof CallResolver.Msg msg) {
+      return new MsgCalls(exprs).compile(msg.op(), inv, leaveInR0);
+    }
     CallResolver.Accessor accessor = (CallResolver.Accessor) callee;
     noArguments(inv, method);
     RecordLayout.Field field = accessor.field();

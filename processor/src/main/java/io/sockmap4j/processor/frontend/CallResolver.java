@@ -82,6 +82,14 @@ final class CallResolver {
   /** A method of a state map ({@link StateMapCalls}). */
   record MapCall(StateMapCalls.Op op, MapDecl map, JType type) implements Callee {}
 
+  /** A payload access or {@code bpf_msg_*} helper of {@code SkMsg} ({@link MsgCalls}). */
+  record Msg(MsgCalls.Op op) implements Callee {
+    @Override
+    public JType type() {
+      return op.type();
+    }
+  }
+
   private final Names names;
   private final Frame frame;
   private final ContextKind context;
@@ -103,6 +111,9 @@ final class CallResolver {
     ExpressionTree receiver = ms.getExpression();
     if (names.isContext(receiver) && SockOpsCalls.isSetter(context, method)) {
       return new SockOpsSetter(method, SockOpsCalls.setterType(method));
+    }
+    if (names.isContext(receiver) && MsgCalls.lookup(context, method).isPresent()) {
+      return new Msg(MsgCalls.lookup(context, method).get());
     }
     if (names.isContext(receiver)) {
       return new Getter(
@@ -349,6 +360,10 @@ final class CallResolver {
   }
 
   private CompileError unknownGetter(Tree at, String method) {
+    Optional<String> refused = MsgCalls.refusal(context, method);
+    if (refused.isPresent()) {
+      return new CompileError(DiagnosticId.UnavailableHelper, at, refused.get());
+    }
     return new CompileError(
         DiagnosticId.UnknownMethod,
         at,

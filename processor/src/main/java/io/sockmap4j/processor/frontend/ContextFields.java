@@ -58,7 +58,9 @@ final class ContextFields {
           "remoteIp4", load("remoteIp4", 20, true),
           "localIp4", load("localIp4", 24, true),
           "remotePort", load("remotePort", 60, true),
-          "localPort", load("localPort", 64, false));
+          "localPort", load("localPort", 64, false),
+          "remoteIp6", new Getter("remoteIp6", 28, true, null, JType.INT, 4),
+          "localIp6", new Getter("localIp6", 44, true, null, JType.INT, 4));
 
   /**
    * {@code struct bpf_sock_ops} (Linux 4.13; the TCP fields 4.16). Every field is a 4-byte read;

@@ -1,0 +1,35 @@
+package io.sockmap4j.examples.scenarios;
+
+import io.sockmap4j.SkMsg;
+import io.sockmap4j.SkMsgVerdict;
+import io.sockmap4j.SockHash;
+import io.sockmap4j.SockMap;
+import io.sockmap4j.SocketHash;
+import io.sockmap4j.SocketMap;
+import io.sockmap4j.Verdict;
+
+/**
+ * Drops every message: the sender's {@code send()} fails with {@code EACCES}.
+ *
+ * <p>The same verdict runs on a SOCKMAP ({@code map}) and on a SOCKHASH ({@code hash}); a sender
+ * takes the program of the map it is put in.
+ */
+final class MsgDrop {
+  private MsgDrop() {}
+
+  @SockMap(maxEntries = 4)
+  static SocketMap map;
+
+  @SockHash(maxEntries = 4)
+  static SocketHash<Integer> hash;
+
+  @SkMsgVerdict(map = "map")
+  static Verdict viaMap(SkMsg msg) {
+    return Verdict.DROP;
+  }
+
+  @SkMsgVerdict(map = "hash")
+  static Verdict viaHash(SkMsg msg) {
+    return Verdict.DROP;
+  }
+}
