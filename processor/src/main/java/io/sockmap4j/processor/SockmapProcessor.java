@@ -46,7 +46,8 @@ public final class SockmapProcessor extends AbstractProcessor {
           "io.sockmap4j.SockHash",
           "io.sockmap4j.SkSkbParser",
           "io.sockmap4j.SkSkbVerdict",
-          "io.sockmap4j.SkMsgVerdict");
+          "io.sockmap4j.SkMsgVerdict",
+          "io.sockmap4j.SkbVerdict");
 
   private Trees trees;
   private String treesFailure;

@@ -1110,6 +1110,30 @@ class DiagnosticsTest {
                 static int parse(SkBuff skb) { if (skb.len() > 0) { return 1; } }
                 """),
             "static int parse"));
+    TRIGGERS.put(
+        DiagnosticId.ConflictingPrograms,
+        new Trigger(
+            source(
+                """
+                @SockMap(maxEntries = 1)
+                static SocketMap peers;
+                @SkSkbVerdict(map = "peers")
+                static Verdict stream(SkBuff skb) { return Verdict.PASS; }
+                @SkbVerdict(map = "peers")
+                static Verdict any(SkBuff skb) { return Verdict.PASS; }
+                """),
+            "static Verdict any"));
+    TRIGGERS.put(
+        DiagnosticId.NotAllowedInProgram,
+        new Trigger(
+            source(
+                """
+                @SockMap(maxEntries = 1)
+                static SocketMap peers;
+                @SkSkbParser(map = "peers")
+                static int parse(SkBuff skb) { skb.changeTail(1); return skb.len(); }
+                """),
+            "skb.changeTail(1)"));
   }
 
   // ------------------------------------------------------------------------------- helpers

@@ -48,7 +48,17 @@ public enum DiagnosticId {
   /** The processor cannot run in this environment (for example, no javac Tree API). */
   Environment,
   /** A bug in sockmap4j: the message asks the user to report it, with the stack trace. */
-  Internal;
+  Internal,
+  /**
+   * Programs the kernel cannot use together on one map: a stream verdict and an skb verdict, or a
+   * stream parser with an skb verdict (the parser would never run).
+   */
+  ConflictingPrograms,
+  /**
+   * A call this kind of program cannot make: a stream parser that would modify the packet or
+   * redirect it.
+   */
+  NotAllowedInProgram;
 
   /** The tag printed at the start of every message, e.g. {@code [sockmap4j.Unsupported]}. */
   public String tag() {

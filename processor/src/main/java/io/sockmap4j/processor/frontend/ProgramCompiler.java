@@ -62,7 +62,12 @@ public final class ProgramCompiler {
     Typer typer = new Typer(names, frame, decl.kind().context());
     ExpressionCompiler exprs =
         new ExpressionCompiler(
-            out, frame, temps, typer, names, new CallCompiler.Target(decl.kind().context()));
+            out,
+            frame,
+            temps,
+            typer,
+            names,
+            new CallCompiler.Target(decl.kind().context(), decl.kind()));
     LineMap lines = unit.getLineMap();
     StatementCompiler.SourcePositions positions =
         tree -> {

@@ -10,7 +10,9 @@ public enum ProgramKind {
   /** SK_SKB stream verdict. */
   SKB_VERDICT("io.sockmap4j.SkSkbVerdict", 14, 5, ContextKind.SK_BUFF, true),
   /** SK_MSG verdict on sendmsg. */
-  MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true);
+  MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true),
+  /** SK_SKB verdict without strparser (Linux 5.13): TCP, UDP and AF_UNIX sockets. */
+  SKB_SOCKET_VERDICT("io.sockmap4j.SkbVerdict", 14, 38, ContextKind.SK_BUFF, true);
 
   private final String annotation;
   private final int progType;
