@@ -39,7 +39,12 @@ public interface SkBuff {
    */
   int remoteIp4();
 
-  /** Local IPv4 address, in the form described at {@link #remoteIp4()}. */
+  /**
+   * Local IPv4 address, in the form described at {@link #remoteIp4()}. Both IPv4 getters are
+   * meaningful when {@link #family()} is {@code AF_INET}, or for an {@code AF_INET6} socket talking
+   * IPv4 (an IPv4-mapped address); a pure IPv6 socket reads a placeholder (127.0.0.6 on Linux
+   * 6.18).
+   */
   int localIp4();
 
   /** Remote port in host byte order (the kernel keeps it in network order; swapped for you). */
@@ -116,7 +121,9 @@ public interface SkBuff {
    * Word {@code index} of the remote IPv6 address ({@code skb->remote_ip6[index]}), each word an
    * int whose most significant byte comes first in the address, the form {@link #remoteIp4()} uses:
    * the address {@code ::1} is the words 0, 0, 0, 1, and {@code ByteBuffer.wrap(inet6.getAddress())
-   * .getInt(4 * index)} gives word {@code index} in Java. An IPv4 socket reads zeros. Linux 4.14.
+   * .getInt(4 * index)} gives word {@code index} in Java. An IPv4 socket (and an IPv6 socket
+   * talking IPv4, as {@code new Socket()} makes them) reads the IPv4-mapped address {@code
+   * ::ffff:a.b.c.d}. Linux 4.14.
    *
    * @param index the word, 0 to 3; it must be a compile-time constant
    */
@@ -126,8 +133,8 @@ public interface SkBuff {
   int localIp6(int index);
 
   /**
-   * The owner uid of the socket ({@code bpf_get_socket_uid}), or the overflow uid (65534) when it
-   * has none. Linux 4.14.
+   * The owner uid of the socket ({@code bpf_get_socket_uid}), or the overflow uid when it has none.
+   * Linux 4.14.
    */
   int socketUid();
 
@@ -220,16 +227,18 @@ public interface SkBuff {
 
   /**
    * Trims or grows the data to {@code newLength} bytes at its end ({@code bpf_skb_change_tail},
-   * Linux 4.14; with a stream parser the kernel still delivers the length the parser measured, so
-   * use it with a verdict that has no parser or with {@link SkbVerdict}). Grown bytes are zero.
+   * Linux 4.14). Grown bytes are zero. After a stream parser the kernel delivers the length the
+   * parser measured, so resize in a verdict without a parser or in an {@link SkbVerdict}.
    *
    * @return 0, or a negative errno ({@code -EINVAL} for a length the kernel refuses)
    */
   int changeTail(int newLength);
 
   /**
-   * Inserts {@code length} zero bytes before the data ({@code bpf_skb_change_head}, Linux 4.14 for
-   * SK_SKB).
+   * Inserts {@code length} zero bytes before the data ({@code bpf_skb_change_head}; available to
+   * SK_SKB on every kernel sockmap4j supports, 5.10+). On Linux 6.18, after a verdict grew a TCP
+   * skb at the head by n bytes, a later skb of n bytes or fewer on that connection is held back
+   * until more data arrives; growing at the tail has no such effect.
    *
    * @return 0, or a negative errno
    */
@@ -238,7 +247,7 @@ public interface SkBuff {
   /**
    * Grows ({@code delta > 0}, zero bytes inserted) or shrinks ({@code delta < 0}, bytes removed)
    * the data at its start ({@code bpf_skb_adjust_room}, Linux 5.10 for SK_SKB; at most 4095 bytes
-   * either way).
+   * either way). Growing has the effect on TCP described at {@link #changeHead(int)}.
    *
    * @return 0, or a negative errno ({@code -EFAULT} beyond 4095, {@code -ENOMEM} when shrinking
    *     past the data)

@@ -1,5 +1,6 @@
 package io.sockmap4j.examples.scenarios;
 
+import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
 import io.sockmap4j.examples.Pattern;
+import io.sockmap4j.processor.SockmapProcessor;
 import io.sockmap4j.runtime.AttachedProgram;
 import io.sockmap4j.runtime.BpfException;
 import io.sockmap4j.runtime.SockHashHandle;
@@ -30,6 +35,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
 
 /**
  * The kernel's SK_SKB sockmap selftest scenarios, over SOCKMAP and SOCKHASH where the kernel allows
@@ -216,6 +223,34 @@ class SkbScenariosTest {
     }
   }
 
+  /**
+   * Linux 6.18: after an skb verdict grew a TCP skb at the head by n bytes, a later skb of n bytes
+   * or fewer is held back until more data arrives, then delivered with it; longer ones pass at
+   * once. (Documented in LANGUAGE.md; if this fails on a newer kernel, the kernel changed and the
+   * documentation must follow.)
+   */
+  @KernelTest
+  void growingATcpSkbAtTheHeadHoldsBackShortDataAfterIt() throws Exception {
+    try (SkbResizeLoader bpf = SkbResizeLoader.attach()) {
+      for (String grow : new String[] {"Hx", "Ax"}) {
+        int added = grow.equals("Hx") ? 2 : 3;
+        try (TcpPair pair = TcpPair.open()) {
+          bpf.resizeMap().put(0, pair.client());
+          pair.sendToClient(bytes(grow));
+          assertEquals(added + 2, pair.readOnClient(added + 2).length);
+          String longer = "z".repeat(added + 1);
+          assertExchange(pair, longer, bytes(longer), grow + ": longer data passes");
+          String shortData = "y".repeat(added);
+          pair.sendToClient(bytes(shortData));
+          assertTrue(pair.clientStaysQuiet(), grow + ": short data was not held back");
+          pair.sendToClient(bytes("after"));
+          byte[] both = bytes(shortData + "after");
+          assertArrayEquals(both, pair.readOnClient(both.length), grow);
+        }
+      }
+    }
+  }
+
   private static void exchangeOnce(Insert insert, String send, byte[] expected, String what)
       throws Exception {
     try (TcpPair pair = TcpPair.open()) {
@@ -332,6 +367,40 @@ class SkbScenariosTest {
       assertEbusy(skb.object().programId("resizeOnMap"), stream.object().map("passMap").fd(), 38);
       assertEbusy(stream.object().programId("passOnMap"), skb.object().map("resizeMap").fd(), 5);
     }
+  }
+
+  /** The same mistake inside one class never reaches the kernel: javac reports it. */
+  @Test
+  void theSameConflictInOneClassIsACompileError() {
+    JavaFileObject source =
+        JavaFileObjects.forSourceString(
+            "conflict.Both",
+            """
+            package conflict;
+
+            import io.sockmap4j.*;
+
+            final class Both {
+              @SockMap(maxEntries = 2)
+              static SocketMap socks;
+
+              @SkSkbVerdict(map = "socks")
+              static Verdict stream(SkBuff skb) {
+                return Verdict.PASS;
+              }
+
+              @SkbVerdict(map = "socks")
+              static Verdict any(SkBuff skb) {
+                return Verdict.PASS;
+              }
+            }
+            """);
+    Compilation c = Compiler.javac().withProcessors(new SockmapProcessor()).compile(source);
+    assertThat(c).hadErrorCount(1);
+    assertThat(c)
+        .hadErrorContaining("[sockmap4j.ConflictingPrograms] map 'socks' already has")
+        .inFile(source)
+        .onLineContaining("static Verdict any");
   }
 
   private static void assertEbusy(int programId, int mapFd, int attachType) {
