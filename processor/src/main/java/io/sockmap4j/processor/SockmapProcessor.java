@@ -51,7 +51,8 @@ public final class SockmapProcessor extends AbstractProcessor {
           "io.sockmap4j.BpfHash",
           "io.sockmap4j.BpfLruHash",
           "io.sockmap4j.BpfArray",
-          "io.sockmap4j.BpfPerCpuArray");
+          "io.sockmap4j.BpfPerCpuArray",
+          "io.sockmap4j.SkbVerdict");
 
   /**
    * {@code -Asockmap4j.debug=true} compiles {@code Debug.print} to {@code bpf_trace_printk};

@@ -74,13 +74,19 @@ class ControlBufferTest {
     assertError(c, source, "skb.cb()", "takes exactly one argument", "skb.cb(0) to cb(4)");
   }
 
+  /** {@code priority()} reads, {@code priority(int)} writes; nothing else. */
   @Test
-  void priorityTakesNoArguments() {
-    JavaFileObject source = source("return skb.priority(1);");
+  void priorityTakesNoArgumentsOrOne() {
+    JavaFileObject source = source("return skb.priority(1, 2);");
 
     Compilation c = compile(source);
 
-    assertError(c, source, "skb.priority(1)", "'priority()' takes no arguments");
+    assertError(
+        c,
+        source,
+        "skb.priority(1, 2)",
+        "'priority' does not take 2 argument(s)",
+        "priority(), priority(1 argument)");
   }
 
   // ------------------------------------------------------------------------------ helpers

@@ -1113,6 +1113,30 @@ class DiagnosticsTest {
     TRIGGERS.put(
         DiagnosticId.UnavailableHelper,
         new Trigger(skbVerdict("peers.update(null, 1);\nreturn Verdict.PASS;"), "peers.update"));
+    TRIGGERS.put(
+        DiagnosticId.ConflictingPrograms,
+        new Trigger(
+            source(
+                """
+                @SockMap(maxEntries = 1)
+                static SocketMap peers;
+                @SkSkbVerdict(map = "peers")
+                static Verdict stream(SkBuff skb) { return Verdict.PASS; }
+                @SkbVerdict(map = "peers")
+                static Verdict any(SkBuff skb) { return Verdict.PASS; }
+                """),
+            "static Verdict any"));
+    TRIGGERS.put(
+        DiagnosticId.NotAllowedInProgram,
+        new Trigger(
+            source(
+                """
+                @SockMap(maxEntries = 1)
+                static SocketMap peers;
+                @SkSkbParser(map = "peers")
+                static int parse(SkBuff skb) { skb.changeTail(1); return skb.len(); }
+                """),
+            "skb.changeTail(1)"));
   }
 
   // ------------------------------------------------------------------------------- helpers

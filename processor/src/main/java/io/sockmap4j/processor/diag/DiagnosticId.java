@@ -55,7 +55,17 @@ public enum DiagnosticId {
    * SK_MSG helper in an SK_SKB program, or one the kernel refuses for SK_MSG such as {@code
    * bpf_get_socket_cookie}).
    */
-  UnavailableHelper;
+  UnavailableHelper,
+  /**
+   * Programs the kernel cannot use together on one map: a stream verdict and an skb verdict, or a
+   * stream parser with an skb verdict (the parser would never run).
+   */
+  ConflictingPrograms,
+  /**
+   * A call this kind of program cannot make: a stream parser that would modify the packet or
+   * redirect it.
+   */
+  NotAllowedInProgram;
 
   /** The tag printed at the start of every message, e.g. {@code [sockmap4j.Unsupported]}. */
   public String tag() {

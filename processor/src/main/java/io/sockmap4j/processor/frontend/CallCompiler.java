@@ -19,6 +19,7 @@ import io.sockmap4j.processor.model.KeyType;
 import io.sockmap4j.processor.model.MapDecl;
 import io.sockmap4j.processor.model.MapKind;
 import io.sockmap4j.processor.model.PrimitiveKind;
+import io.sockmap4j.processor.model.ProgramKind;
 import io.sockmap4j.processor.model.RecordLayout;
 import java.util.List;
 import java.util.Optional;
@@ -33,13 +34,14 @@ import java.util.Optional;
  */
 final class CallCompiler {
   /**
-   * What the program runs on: selects the helper family.
+   * What the program runs on: selects the helper family. {@code kind} is null only for callers that
+   * compile no program kind's restrictions.
    *
    * @param debugPrints whether {@code Debug.print} compiles to {@code bpf_trace_printk}
    */
-  record Target(ContextKind context, boolean debugPrints) {
+  record Target(ContextKind context, ProgramKind kind, boolean debugPrints) {
     Target(ContextKind context) {
-      this(context, false);
+      this(context, null, false);
     }
   }
 
@@ -74,6 +76,16 @@ final class CallCompiler {
             : inv.getMethodSelect().toString();
     if (callee instanceof CallResolver.Getter g) {
       return getter(g.getter(), contextOffset(g.getter(), inv), inv, leaveInR0);
+    }
+    if (callee instanceof CallResolver.Skb skb) {
+      new SkbCalls(exprs, target.kind()).compile(skb.op(), inv);
+      if (skb.type().kind() == JType.Kind.VOID) {
+        if (!leaveInR0) {
+          throw CompileError.unsupported(inv, "using the result of the void method " + method, "");
+        }
+        return null;
+      }
+      return fromR0(skb.type(), inv, leaveInR0);
     }
     if (callee instanceof CallResolver.Redirect r) {
       return redirect(r.map(), inv, leaveInR0);
@@ -227,6 +239,9 @@ final class CallCompiler {
     if (g.swap32()) {
       exprs.out.toBigEndian(r, 32);
     }
+    if (g.swap16()) {
+      exprs.out.toBigEndian(r, 16);
+    }
     return finish(t, leaveInR0);
   }
 
@@ -242,6 +257,14 @@ final class CallCompiler {
 
   private Temp redirect(MapDecl map, MethodInvocationTree inv, boolean leaveInR0) {
     List<? extends ExpressionTree> args = inv.getArguments();
+    if (target.kind() == ProgramKind.SKB_PARSER) {
+      throw new CompileError(
+          DiagnosticId.NotAllowedInProgram,
+          inv,
+          "a stream parser cannot redirect: it only returns the length of the next message. Call "
+              + map.name()
+              + ".redirect(...) in the map's @SkSkbVerdict program.");
+    }
     if (args.size() < 2 || args.size() > 3 || !exprs.names.isContext(args.get(0))) {
       throw new CompileError(
           DiagnosticId.BadArgument,

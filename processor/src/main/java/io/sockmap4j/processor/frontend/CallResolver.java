@@ -63,6 +63,14 @@ final class CallResolver {
 
   record Jdk(Intrinsic op, JType type, List<JType> operandTypes) implements Callee {}
 
+  /** A payload, resize or context-store method of {@code SkBuff} ({@link SkbCalls}). */
+  record Skb(SkbCalls.Op op) implements Callee {
+    @Override
+    public JType type() {
+      return op.type();
+    }
+  }
+
   record Inline(MethodTree method, JType type, List<JType> parameterTypes) implements Callee {}
 
   /** {@code ops.setReply(v)} or {@code ops.setCallbackFlags(f)} of a sock_ops program. */
@@ -114,6 +122,28 @@ final class CallResolver {
     }
     if (names.isContext(receiver) && MsgCalls.lookup(context, method).isPresent()) {
       return new Msg(MsgCalls.lookup(context, method).get());
+    }
+    if (names.isContext(receiver) && context == ContextKind.SK_BUFF) {
+      Optional<SkbCalls.Op> op = SkbCalls.lookup(method, inv.getArguments().size());
+      if (op.isPresent()) {
+        return new Skb(op.get());
+      }
+      boolean getter =
+          ContextFields.lookup(context, method).filter(g -> !g.isIndexed()).isPresent()
+              && inv.getArguments().isEmpty();
+      if (SkbCalls.has(method) && !getter) {
+        throw new CompileError(
+            DiagnosticId.BadArgument,
+            inv,
+            "'"
+                + method
+                + "' does not take "
+                + inv.getArguments().size()
+                + " argument(s); its forms: "
+                + (ContextFields.lookup(context, method).isPresent() ? method + "(), " : "")
+                + SkbCalls.forms(method)
+                + ".");
+      }
     }
     if (names.isContext(receiver)) {
       return new Getter(
@@ -372,6 +402,7 @@ final class CallResolver {
             + method
             + "()' that programs can use; available: "
             + ContextFields.names(context)
+            + (context == ContextKind.SK_BUFF ? "; and the methods " + SkbCalls.names() : "")
             + ".");
   }
 

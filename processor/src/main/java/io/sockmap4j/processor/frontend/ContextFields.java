@@ -23,8 +23,21 @@ final class ContextFields {
   /**
    * How a getter is compiled. {@code elements} is 0 for a getter without arguments, or the length
    * of the u32 array at {@code offset} that the getter indexes with its one constant argument.
+   * {@code swap16} marks a {@code __be16} field ({@code protocol}, {@code vlan_proto}) whose low
+   * half is swapped to host order.
    */
-  record Getter(String name, int offset, boolean swap32, Helper helper, JType type, int elements) {
+  record Getter(
+      String name,
+      int offset,
+      boolean swap32,
+      Helper helper,
+      JType type,
+      int elements,
+      boolean swap16) {
+    Getter(String name, int offset, boolean swap32, Helper helper, JType type, int elements) {
+      this(name, offset, swap32, helper, type, elements, false);
+    }
+
     Getter(String name, int offset, boolean swap32, Helper helper, JType type) {
       this(name, offset, swap32, helper, type, 0);
     }
@@ -38,18 +51,41 @@ final class ContextFields {
     }
   }
 
+  /**
+   * {@code struct __sk_buff} as SK_SKB programs may read it (the kernel's {@code
+   * sk_skb_is_valid_access}): every field is read with a 4-byte load, which the kernel allows for
+   * each of them and requires for the address words. {@code mark}, {@code tc_classid}, {@code
+   * data_meta}, {@code tstamp}, {@code wire_len} and {@code hwtstamp} are refused by the kernel and
+   * have no getter; {@code data}, {@code data_end} and {@code sk} are pointers, which programs
+   * never see (payload access goes through {@link SkbCalls}).
+   */
   private static final Map<String, Getter> SK_BUFF =
-      Map.of(
-          "len", load("len", 0, false),
-          "family", load("family", 88, false),
-          "remoteIp4", load("remoteIp4", 92, true),
-          "localIp4", load("localIp4", 96, true),
-          "remotePort", load("remotePort", 132, true),
-          "localPort", load("localPort", 136, false),
-          "priority", load("priority", 32, false),
-          "cb", new Getter("cb", 48, false, null, JType.INT, 5),
-          "socketCookie",
-              new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG));
+      Map.ofEntries(
+          entry(load("len", 0, false)),
+          entry(load("pktType", 4, false)),
+          entry(load("queueMapping", 12, false)),
+          entry(new Getter("protocol", 16, false, null, JType.INT, 0, true)),
+          entry(load("vlanPresent", 20, false)),
+          entry(load("vlanTci", 24, false)),
+          entry(new Getter("vlanProto", 28, false, null, JType.INT, 0, true)),
+          entry(load("priority", 32, false)),
+          entry(load("ingressIfindex", 36, false)),
+          entry(load("ifindex", 40, false)),
+          entry(load("tcIndex", 44, false)),
+          entry(new Getter("cb", 48, false, null, JType.INT, 5)),
+          entry(load("hash", 68, false)),
+          entry(load("napiId", 84, false)),
+          entry(load("family", 88, false)),
+          entry(load("remoteIp4", 92, true)),
+          entry(load("localIp4", 96, true)),
+          entry(new Getter("remoteIp6", 100, true, null, JType.INT, 4)),
+          entry(new Getter("localIp6", 116, true, null, JType.INT, 4)),
+          entry(load("remotePort", 132, true)),
+          entry(load("localPort", 136, false)),
+          entry(load("gsoSegs", 164, false)),
+          entry(load("gsoSize", 176, false)),
+          entry(new Getter("socketCookie", 0, false, Helper.GET_SOCKET_COOKIE, JType.LONG)),
+          entry(new Getter("socketUid", 0, false, Helper.GET_SOCKET_UID, JType.INT)));
 
   private static final Map<String, Getter> SK_MSG =
       Map.of(
@@ -106,6 +142,10 @@ final class ContextFields {
       default:
         return SK_MSG;
     }
+  }
+
+  private static Map.Entry<String, Getter> entry(Getter getter) {
+    return Map.entry(getter.name(), getter);
   }
 
   private static Getter load(String name, int offset, boolean swap) {

@@ -77,7 +77,7 @@ public final class ProgramCompiler {
             temps,
             typer,
             names,
-            new CallCompiler.Target(decl.kind().context(), debugPrints));
+            new CallCompiler.Target(decl.kind().context(), decl.kind(), debugPrints));
     LineMap lines = unit.getLineMap();
     StatementCompiler.SourcePositions positions =
         tree -> {

@@ -3,6 +3,7 @@ package io.sockmap4j.processor.model;
 import io.sockmap4j.SkMsgVerdict;
 import io.sockmap4j.SkSkbParser;
 import io.sockmap4j.SkSkbVerdict;
+import io.sockmap4j.SkbVerdict;
 import io.sockmap4j.SockHash;
 import io.sockmap4j.SockMap;
 import io.sockmap4j.SockOps;
@@ -71,7 +72,7 @@ public final class DeclarationReader {
       }
       programs.add(p);
     }
-    return new ClassModel(type, List.copyOf(maps), List.copyOf(programs));
+    return new ClassModel(type, List.copyOf(maps), SkbAttachRules.check(programs, reporter));
   }
 
   private Optional<MapDecl> readMap(VariableElement field) {
@@ -186,6 +187,11 @@ public final class DeclarationReader {
     if (method.getAnnotation(SockOps.class) != null) {
       kinds.add(ProgramKind.SOCK_OPS);
       mapNames.add(null); // attached to a cgroup chosen at run time
+    }
+    SkbVerdict skbVerdict = method.getAnnotation(SkbVerdict.class);
+    if (skbVerdict != null) {
+      kinds.add(ProgramKind.SKB_SOCKET_VERDICT);
+      mapNames.add(skbVerdict.map());
     }
     if (kinds.isEmpty()) {
       return Optional.empty();

@@ -12,7 +12,9 @@ public enum ProgramKind {
   /** SK_MSG verdict on sendmsg. */
   MSG_VERDICT("io.sockmap4j.SkMsgVerdict", 16, 7, ContextKind.SK_MSG, true),
   /** SOCK_OPS program on a cgroup ({@code BPF_CGROUP_SOCK_OPS}); returns nothing in Java. */
-  SOCK_OPS("io.sockmap4j.SockOps", 13, 3, ContextKind.SOCK_OPS, false);
+  SOCK_OPS("io.sockmap4j.SockOps", 13, 3, ContextKind.SOCK_OPS, false),
+  /** SK_SKB verdict without strparser (Linux 5.13): TCP, UDP and AF_UNIX sockets. */
+  SKB_SOCKET_VERDICT("io.sockmap4j.SkbVerdict", 14, 38, ContextKind.SK_BUFF, true);
 
   private final String annotation;
   private final int progType;
