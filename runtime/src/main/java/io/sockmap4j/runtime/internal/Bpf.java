@@ -60,32 +60,26 @@ public final class Bpf {
 
   /** {@code BPF_MAP_UPDATE_ELEM} with the given {@code BPF_ANY/NOEXIST/EXIST} flags. */
   public static void mapUpdate(String subject, int mapFd, byte[] key, byte[] value, long flags) {
-    Memory keyBuffer = nativeCopy(key);
-    Memory valueBuffer = nativeCopy(value);
-    Memory attr = elemAttr(mapFd, keyBuffer, valueBuffer);
+    Scratch scratch = Scratch.get();
+    Memory attr = elemAttr(scratch, mapFd, scratch.key(key), scratch.value(value));
     attr.setLong(24, flags);
     require(BpfCommand.MAP_UPDATE_ELEM, subject, attr);
-    Reference.reachabilityFence(keyBuffer);
-    Reference.reachabilityFence(valueBuffer);
   }
 
   /** {@code BPF_MAP_LOOKUP_ELEM}: the value, or {@code null} when the key is absent. */
   public static byte[] mapLookup(String subject, int mapFd, byte[] key, int valueSize) {
-    Memory keyBuffer = nativeCopy(key);
-    Memory valueBuffer = new Memory(valueSize);
-    Memory attr = elemAttr(mapFd, keyBuffer, valueBuffer);
+    Scratch scratch = Scratch.get();
+    Memory valueBuffer = scratch.valueOut(valueSize);
+    Memory attr = elemAttr(scratch, mapFd, scratch.key(key), valueBuffer);
     boolean found = requireOrAbsent(BpfCommand.MAP_LOOKUP_ELEM, subject, attr);
-    Reference.reachabilityFence(keyBuffer);
     return found ? valueBuffer.getByteArray(0, valueSize) : null;
   }
 
   /** {@code BPF_MAP_DELETE_ELEM}: {@code false} when the key was absent. */
   public static boolean mapDelete(String subject, int mapFd, byte[] key) {
-    Memory keyBuffer = nativeCopy(key);
-    Memory attr = elemAttr(mapFd, keyBuffer, null);
-    boolean found = requireOrAbsent(BpfCommand.MAP_DELETE_ELEM, subject, attr);
-    Reference.reachabilityFence(keyBuffer);
-    return found;
+    Scratch scratch = Scratch.get();
+    return requireOrAbsent(
+        BpfCommand.MAP_DELETE_ELEM, subject, elemAttr(scratch, mapFd, scratch.key(key), null));
   }
 
   /**
@@ -364,7 +358,15 @@ public final class Bpf {
   }
 
   private static Memory elemAttr(int mapFd, Memory key, Memory valueOrNext) {
-    Memory attr = attr();
+    return elemAttr(attr(), mapFd, key, valueOrNext);
+  }
+
+  /** The element attributes in {@code scratch}'s attribute block. */
+  private static Memory elemAttr(Scratch scratch, int mapFd, Memory key, Memory valueOrNext) {
+    return elemAttr(scratch.attr(), mapFd, key, valueOrNext);
+  }
+
+  private static Memory elemAttr(Memory attr, int mapFd, Memory key, Memory valueOrNext) {
     attr.setInt(0, mapFd);
     attr.setLong(8, key == null ? 0 : Pointer.nativeValue(key));
     attr.setLong(16, valueOrNext == null ? 0 : Pointer.nativeValue(valueOrNext));
@@ -431,7 +433,7 @@ public final class Bpf {
           "sockmap4j knows the bpf() system call number for x86-64 and arm64 only; os.arch is "
               + System.getProperty("os.arch"));
     }
-    long result = LibC.INSTANCE.syscall(SYS_BPF, command.number(), attr, ATTR_SIZE);
+    long result = Syscalls.syscall(SYS_BPF, command.number(), Pointer.nativeValue(attr), ATTR_SIZE);
     int errno = result < 0 ? Native.getLastError() : 0;
     Reference.reachabilityFence(attr);
     return result < 0 ? -errno : result;

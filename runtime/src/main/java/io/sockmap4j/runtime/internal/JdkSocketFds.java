@@ -37,6 +37,9 @@ public final class JdkSocketFds {
   private static final String SOCKET_PACKAGES = "java.net java.io";
   private static final String DATAGRAM_PACKAGES = "java.net sun.nio.ch";
 
+  /** {@code SelChImpl#getFDVal}, once it has been looked up and made accessible. */
+  private static volatile Method cachedGetFdVal;
+
   private JdkSocketFds() {}
 
   /**
@@ -47,12 +50,15 @@ public final class JdkSocketFds {
     if (!channel.isOpen()) {
       throw new IllegalArgumentException("the channel is closed: " + channel);
     }
-    Method getFdVal;
-    try {
-      getFdVal = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
-      makeAccessible(getFdVal, channel.getClass(), "sun.nio.ch");
-    } catch (ReflectiveOperationException e) {
-      throw unknownJdk(channel.getClass(), e);
+    Method getFdVal = cachedGetFdVal;
+    if (getFdVal == null) {
+      try {
+        getFdVal = Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal");
+        makeAccessible(getFdVal, channel.getClass(), "sun.nio.ch");
+      } catch (ReflectiveOperationException e) {
+        throw unknownJdk(channel.getClass(), e);
+      }
+      cachedGetFdVal = getFdVal; // accessible now: every later call can skip the lookup
     }
     if (!getFdVal.getDeclaringClass().isInstance(channel)) {
       throw new IllegalArgumentException(

@@ -6,7 +6,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import io.sockmap4j.runtime.BpfException;
-import java.lang.ref.Reference;
 
 /** The socket options the runtime reads and writes on plain int file descriptors. */
 public final class SocketOptions {
@@ -191,17 +190,24 @@ public final class SocketOptions {
   }
 
   private static int getInt(int fd, int level, int name, String optionName) {
-    return get(fd, level, name, Integer.BYTES, optionName).getInt(0);
+    Scratch scratch = Scratch.get();
+    Memory value = scratch.option();
+    Memory length = scratch.optionLength(Integer.BYTES);
+    int result =
+        Syscalls.getsockopt(
+            fd, level, name, Pointer.nativeValue(value), Pointer.nativeValue(length));
+    if (result < 0) {
+      throw failure("getsockopt " + optionName, fd, Native.getLastError());
+    }
+    return value.getInt(0);
   }
 
   private static void setInt(int fd, int level, int name, int value, String optionName) {
-    Memory buffer = new Memory(Integer.BYTES);
+    Memory buffer = Scratch.get().option();
     buffer.setInt(0, value);
-    int result = LibC.INSTANCE.setsockopt(fd, level, name, buffer, Integer.BYTES);
-    int errno = result < 0 ? Native.getLastError() : 0;
-    Reference.reachabilityFence(buffer);
+    int result = Syscalls.setsockopt(fd, level, name, Pointer.nativeValue(buffer), Integer.BYTES);
     if (result < 0) {
-      throw failure("setsockopt " + optionName, fd, errno);
+      throw failure("setsockopt " + optionName, fd, Native.getLastError());
     }
   }
 
