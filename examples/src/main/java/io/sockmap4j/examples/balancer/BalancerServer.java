@@ -267,6 +267,11 @@ public final class BalancerServer implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #close()} has been called. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
   /** The generated Loader, to read the maps directly. */
   public BalanceLoader bpf() {
     return bpf;
@@ -389,7 +394,7 @@ public final class BalancerServer implements AutoCloseable {
         if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
           return 0; // Ctrl-C: the hook reported and closed
         }
-        if (wait == reportEvery) {
+        if (wait == reportEvery && !server.isClosed()) {
           System.out.println(report(server));
         }
       }
