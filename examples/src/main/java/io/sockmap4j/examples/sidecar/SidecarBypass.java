@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -195,6 +196,9 @@ public final class SidecarBypass implements AutoCloseable {
         description = "Seconds between reports; 0 for none (default ${DEFAULT-VALUE}).")
     int interval = 5;
 
+    /** Told about the attached sidecar (the test uses it to check what is freed at the end). */
+    Consumer<SidecarBypass> attached = sidecar -> {};
+
     @Override
     public Integer call() throws Exception {
       SidecarBypass sidecar;
@@ -204,6 +208,7 @@ public final class SidecarBypass implements AutoCloseable {
         System.err.println("sidecar: " + e.getMessage());
         return 2;
       }
+      attached.accept(sidecar);
       CountDownLatch stopped = new CountDownLatch(1);
       Thread onCtrlC =
           new Thread(

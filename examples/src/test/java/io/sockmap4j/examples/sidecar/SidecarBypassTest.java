@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.examples.Pattern;
 import io.sockmap4j.examples.sidecar.Sidecar.Tuple;
-import io.sockmap4j.runtime.KernelObjects;
 import io.sockmap4j.runtime.Sockets;
 import io.sockmap4j.runtime.testing.KernelTest;
 import io.sockmap4j.runtime.testing.TestCgroup;
@@ -28,10 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -178,18 +176,20 @@ class SidecarBypassTest {
    */
   @KernelTest
   void theCommandLineRunsForItsSecondsAndCleansUp() throws Exception {
-    Set<Integer> programsBefore = new HashSet<>(KernelObjects.programIds());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
+    List<KernelCleanup.Ids> ids = new ArrayList<>();
     int exit;
     int refused;
     try (TestCgroup cgroup = TestCgroup.create()) {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      SidecarBypass.Cli cli = new SidecarBypass.Cli();
+      cli.attached = sidecar -> ids.add(KernelCleanup.Ids.of(sidecar.bpf().object()));
       exit =
-          new CommandLine(new SidecarBypass.Cli())
+          new CommandLine(cli)
               .execute("--cgroup", cgroup.path().toString(), "--seconds", "1", "--interval", "0");
       refused =
           new CommandLine(new SidecarBypass.Cli())
@@ -204,14 +204,8 @@ class SidecarBypassTest {
     assertTrue(printed.contains("detached; sockets in the map: 0"), printed);
     assertEquals(2, refused);
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to attach to the root"));
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    Set<Integer> left;
-    do {
-      left = new HashSet<>(KernelObjects.programIds());
-      left.removeAll(programsBefore);
-      left.removeIf(id -> !KernelObjects.programExists(id));
-    } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
-    assertEquals(Set.of(), left, "programs the command line left loaded");
+    assertEquals(1, ids.size(), "attached once");
+    KernelCleanup.assertFreed(ids.get(0));
   }
 
   /**
@@ -356,16 +350,6 @@ class SidecarBypassTest {
       return buffer.array();
     } finally {
       channel.configureBlocking(true);
-    }
-  }
-
-  private static boolean sleep() {
-    try {
-      Thread.sleep(20);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 }
