@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.examples.Pattern;
-import io.sockmap4j.examples.scenarios.SockOpsBypass.Tuple;
+import io.sockmap4j.examples.sidecar.Sidecar.Tuple;
+import io.sockmap4j.examples.sidecar.SidecarLoader;
 import io.sockmap4j.runtime.AttachOptions;
 import io.sockmap4j.runtime.BpfStats;
 import io.sockmap4j.runtime.Sockets;
@@ -26,9 +27,10 @@ import java.util.OptionalLong;
 
 /**
  * The kernel selftest scenario "sock_ops auto-insertion feeding an SK_MSG ingress bypass between
- * two local sockets", on a child cgroup of this test's own: the JVM joins the cgroup only while it
- * opens the sockets (a socket belongs to the cgroup of the task that created it), and the cgroup is
- * removed afterwards.
+ * two local sockets", with the programs of the sidecar example ({@link
+ * io.sockmap4j.examples.sidecar.Sidecar}), on a child cgroup of this test's own: the JVM joins the
+ * cgroup only while it opens the sockets (a socket belongs to the cgroup of the task that created
+ * it), and the cgroup is removed afterwards.
  */
 class SockOpsScenariosTest {
 
@@ -45,8 +47,7 @@ class SockOpsScenariosTest {
     KernelCleanup.Ids ids;
     TestCgroup cgroup = TestCgroup.create();
     try (cgroup;
-        SockOpsBypassLoader bpf =
-            SockOpsBypassLoader.attach(AttachOptions.defaults().cgroup(cgroup.path()));
+        SidecarLoader bpf = SidecarLoader.attach(AttachOptions.defaults().cgroup(cgroup.path()));
         ServerSocketChannel listener = cgroup.runInside(SockOpsScenariosTest::listen);
         SocketChannel client = cgroup.runInside(() -> connect(listener));
         SocketChannel server = listener.accept();
@@ -85,8 +86,7 @@ class SockOpsScenariosTest {
   @KernelTest
   void connectionsOutsideTheCgroupKeepUsingTcp() throws Exception {
     try (TestCgroup cgroup = TestCgroup.create();
-        SockOpsBypassLoader bpf =
-            SockOpsBypassLoader.attach(AttachOptions.defaults().cgroup(cgroup.path()));
+        SidecarLoader bpf = SidecarLoader.attach(AttachOptions.defaults().cgroup(cgroup.path()));
         ServerSocketChannel listener = listen();
         SocketChannel client = connect(listener);
         SocketChannel server = listener.accept()) {
