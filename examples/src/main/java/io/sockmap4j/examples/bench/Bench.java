@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
  * {@code bench/dataplane/run.sh}; the method is in {@code docs/BENCHMARKS.md}.
  *
  * <p>Every cell is measured {@code --runs} times, the topologies interleaved (one run of each, then
- * the next round), so that a burst of noise from other processes hits them all rather than one.
+ * the next round, every other round in reverse order), so that a burst of noise from other
+ * processes hits them all rather than one, and no topology always follows the same neighbour.
  */
 @Command(
     name = "bench",
@@ -78,6 +80,11 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--c-inserts", description = "The built C insert program (run.sh passes it).")
   Path cInserts;
+
+  @Option(
+      names = "--clang-splice",
+      description = "The clang build of bench/codegen/c/Splice.c, for splice-clang (run.sh).")
+  Path clangSplice;
 
   @Option(names = "--verify", description = "Compare every byte (slower; for tests).")
   boolean verify;
@@ -174,7 +181,16 @@ public final class Bench implements Callable<Integer> {
       List<Topology> started = new ArrayList<>();
       try {
         for (String name : topologies) {
-          started.add(Topology.start(name, backend, threads, this::loaded));
+          if (name.equals(Topology.SPLICE_CLANG) && clangSplice == null) {
+            String note =
+                Topology.SPLICE_CLANG
+                    + " skipped: no clang build of bench/codegen/c/Splice.c (--clang-splice;"
+                    + " run.sh builds it when clang is installed)";
+            progress.println(note);
+            report.note(note);
+            continue;
+          }
+          started.add(Topology.start(name, backend, threads, this::loaded, clangSplice));
         }
         warmUp(started, timing);
         if (only.contains("rr")) {
@@ -245,10 +261,18 @@ public final class Bench implements Callable<Integer> {
       Run run)
       throws Exception {
     Map<Topology, List<Measurement>> results = new LinkedHashMap<>();
+    for (Topology topology : started) {
+      results.put(topology, new ArrayList<>());
+    }
     for (int round = 1; round <= runs; round++) {
-      for (Topology topology : started) {
+      // Every other round in reverse, so that no topology always runs right after another.
+      List<Topology> order = new ArrayList<>(started);
+      if (round % 2 == 0) {
+        Collections.reverse(order);
+      }
+      for (Topology topology : order) {
         Measurement m = run.on(topology).checked();
-        results.computeIfAbsent(topology, t -> new ArrayList<>()).add(m);
+        results.get(topology).add(m);
         progress.printf(
             "%s %s x%d run %d/%d %-13s %s %s%s%n",
             workload,
