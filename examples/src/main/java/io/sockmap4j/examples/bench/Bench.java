@@ -75,6 +75,11 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--insert-sockets", description = "Sockets per insert round.")
   Integer insertSockets;
 
+  @Option(
+      names = "--insert-warmup",
+      description = "Untimed inserts per Java form before measuring (JIT).")
+  Integer insertWarmup;
+
   @Option(names = "--attach-times", description = "attach() calls to time.")
   Integer attachTimes;
 
@@ -130,12 +135,19 @@ public final class Bench implements Callable<Integer> {
       dataPath(results, timing);
     }
     if (only.contains("inserts")) {
-      progress.println("inserts: " + insertSockets + " sockets x " + runs + " rounds");
+      progress.println(
+          "inserts: "
+              + insertSockets
+              + " sockets x "
+              + runs
+              + " rounds, after "
+              + insertWarmup
+              + " untimed inserts per Java form");
       controlRows(
           results,
           "inserts",
           "inserts/s",
-          ControlPlane.inserts(insertSockets, runs, cInserts, this::loaded),
+          ControlPlane.inserts(insertSockets, runs, insertWarmup, cInserts, this::loaded),
           cInserts == null ? null : "c update+kick",
           true);
     }
@@ -157,6 +169,7 @@ public final class Bench implements Callable<Integer> {
       warmupMillis = orElse(warmupMillis, 1000L);
       measureMillis = orElse(measureMillis, 3000L);
       insertSockets = orElse(insertSockets, 4096);
+      insertWarmup = orElse(insertWarmup, 50_000);
       attachTimes = orElse(attachTimes, 50);
     } else {
       sizes = orElse(sizes, List.of(64, 4096, 16384));
@@ -167,6 +180,7 @@ public final class Bench implements Callable<Integer> {
       warmupMillis = orElse(warmupMillis, 300L);
       measureMillis = orElse(measureMillis, 1000L);
       insertSockets = orElse(insertSockets, 1000);
+      insertWarmup = orElse(insertWarmup, 20_000);
       attachTimes = orElse(attachTimes, 20);
     }
   }

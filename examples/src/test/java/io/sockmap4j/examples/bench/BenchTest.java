@@ -50,6 +50,8 @@ class BenchTest {
                 "2",
                 "--insert-sockets",
                 "16",
+                "--insert-warmup",
+                "64",
                 "--attach-times",
                 "2",
                 "--verify",
