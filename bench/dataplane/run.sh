@@ -11,7 +11,8 @@
 #   --no-build   use the jars already under */target
 #   anything else goes to the benchmark (e.g. --only rr,inserts --runs 5; --help lists them)
 # Writes bench/dataplane/target/results.json and results.svg. Needs root (loading programs),
-# a JDK 17+, Maven, and gcc for the C insert reference (skipped with a note without gcc).
+# a JDK 17+, Maven, gcc for the C insert reference, and clang (BPF target) plus bpftool for the
+# splice-clang topology (each skipped with a note when missing).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -52,6 +53,18 @@ if command -v gcc >/dev/null; then
   C_ARGS=(--c-inserts "$OUT/inserts")
 else
   echo "bench/dataplane: no gcc: the C insert reference is skipped (apt-get install -y gcc)" >&2
+fi
+
+# splice-clang: the proxy over clang's build of Splice's C twin (the codegen benchmark's flags).
+if command -v clang >/dev/null && command -v bpftool >/dev/null &&
+  clang -print-targets 2>/dev/null | grep -qw bpf; then
+  MULTIARCH=$(clang -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")
+  clang -O2 -g -target bpf -I"/usr/include/$MULTIARCH" -Wall -Werror \
+    -c "$ROOT/bench/codegen/c/Splice.c" -o "$OUT/Splice.clang.o"
+  C_ARGS+=(--clang-splice "$OUT/Splice.clang.o")
+else
+  echo "bench/dataplane: no clang with the bpf target, or no bpftool: splice-clang is skipped" \
+    "(apt-get install -y clang bpftool)" >&2
 fi
 
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
  * {@code bench/dataplane/run.sh}; the method is in {@code docs/BENCHMARKS.md}.
  *
  * <p>Every cell is measured {@code --runs} times, the topologies interleaved (one run of each, then
- * the next round), so that a burst of noise from other processes hits them all rather than one.
+ * the next round, every other round in reverse order), so that a burst of noise from other
+ * processes hits them all rather than one, and no topology always follows the same neighbour.
  */
 @Command(
     name = "bench",
@@ -73,11 +75,21 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--insert-sockets", description = "Sockets per insert round.")
   Integer insertSockets;
 
+  @Option(
+      names = "--insert-warmup",
+      description = "Untimed inserts per Java form before measuring (JIT).")
+  Integer insertWarmup;
+
   @Option(names = "--attach-times", description = "attach() calls to time.")
   Integer attachTimes;
 
   @Option(names = "--c-inserts", description = "The built C insert program (run.sh passes it).")
   Path cInserts;
+
+  @Option(
+      names = "--clang-splice",
+      description = "The clang build of bench/codegen/c/Splice.c, for splice-clang (run.sh).")
+  Path clangSplice;
 
   @Option(names = "--verify", description = "Compare every byte (slower; for tests).")
   boolean verify;
@@ -123,12 +135,19 @@ public final class Bench implements Callable<Integer> {
       dataPath(results, timing);
     }
     if (only.contains("inserts")) {
-      progress.println("inserts: " + insertSockets + " sockets x " + runs + " rounds");
+      progress.println(
+          "inserts: "
+              + insertSockets
+              + " sockets x "
+              + runs
+              + " rounds, after "
+              + insertWarmup
+              + " untimed inserts per Java form");
       controlRows(
           results,
           "inserts",
           "inserts/s",
-          ControlPlane.inserts(insertSockets, runs, cInserts, this::loaded),
+          ControlPlane.inserts(insertSockets, runs, insertWarmup, cInserts, this::loaded),
           cInserts == null ? null : "c update+kick",
           true);
     }
@@ -150,6 +169,7 @@ public final class Bench implements Callable<Integer> {
       warmupMillis = orElse(warmupMillis, 1000L);
       measureMillis = orElse(measureMillis, 3000L);
       insertSockets = orElse(insertSockets, 4096);
+      insertWarmup = orElse(insertWarmup, 50_000);
       attachTimes = orElse(attachTimes, 50);
     } else {
       sizes = orElse(sizes, List.of(64, 4096, 16384));
@@ -160,6 +180,7 @@ public final class Bench implements Callable<Integer> {
       warmupMillis = orElse(warmupMillis, 300L);
       measureMillis = orElse(measureMillis, 1000L);
       insertSockets = orElse(insertSockets, 1000);
+      insertWarmup = orElse(insertWarmup, 20_000);
       attachTimes = orElse(attachTimes, 20);
     }
   }
@@ -174,7 +195,16 @@ public final class Bench implements Callable<Integer> {
       List<Topology> started = new ArrayList<>();
       try {
         for (String name : topologies) {
-          started.add(Topology.start(name, backend, threads, this::loaded));
+          if (name.equals(Topology.SPLICE_CLANG) && clangSplice == null) {
+            String note =
+                Topology.SPLICE_CLANG
+                    + " skipped: no clang build of bench/codegen/c/Splice.c (--clang-splice;"
+                    + " run.sh builds it when clang is installed)";
+            progress.println(note);
+            report.note(note);
+            continue;
+          }
+          started.add(Topology.start(name, backend, threads, this::loaded, clangSplice));
         }
         warmUp(started, timing);
         if (only.contains("rr")) {
@@ -245,10 +275,18 @@ public final class Bench implements Callable<Integer> {
       Run run)
       throws Exception {
     Map<Topology, List<Measurement>> results = new LinkedHashMap<>();
+    for (Topology topology : started) {
+      results.put(topology, new ArrayList<>());
+    }
     for (int round = 1; round <= runs; round++) {
-      for (Topology topology : started) {
+      // Every other round in reverse, so that no topology always runs right after another.
+      List<Topology> order = new ArrayList<>(started);
+      if (round % 2 == 0) {
+        Collections.reverse(order);
+      }
+      for (Topology topology : order) {
         Measurement m = run.on(topology).checked();
-        results.computeIfAbsent(topology, t -> new ArrayList<>()).add(m);
+        results.get(topology).add(m);
         progress.printf(
             "%s %s x%d run %d/%d %-13s %s %s%s%n",
             workload,

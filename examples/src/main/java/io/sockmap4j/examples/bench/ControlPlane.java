@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,17 @@ final class ControlPlane {
   private ControlPlane() {}
 
   /**
-   * Insert rates (inserts/s) per form, one value per round, in a stable order. Each round runs the
-   * C program once and then each Java form once, so that noise from other processes falls on all of
-   * them alike.
+   * Insert rates (inserts/s) per form, one value per round, in a stable order (C first).
+   *
+   * <p>Before measuring, each Java form inserts (and removes) at least {@code warmupInserts}
+   * sockets untimed, so that its path is compiled by C2 before any round counts, not during the
+   * first. Each round then runs the C program once and each Java form once, the order rotated from
+   * round to round, so that noise from other processes falls on all of them alike and no form is
+   * always first.
    */
   static Map<String, List<Double>> inserts(
-      int sockets, int rounds, Path cProgram, Consumer<BpfObject> loaded) throws Exception {
+      int sockets, int rounds, int warmupInserts, Path cProgram, Consumer<BpfObject> loaded)
+      throws Exception {
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     List<SocketChannel> channels = new ArrayList<>();
     try (InsertTargetLoader bpf = InsertTargetLoader.attach();
@@ -62,25 +68,32 @@ final class ControlPlane {
       forms.put("java put(int, SocketChannel)", i -> slots.put(i, channels.get(2 * i)));
       forms.put(
           "java putIfAbsent(int, SocketChannel)", i -> slots.putIfAbsent(i, channels.get(2 * i)));
-      for (int round = -1; round < rounds; round++) { // round -1 warms the JIT up
-        if (cProgram != null && round >= 0) {
-          cInserts(cProgram, sockets)
-              .forEach(
-                  (form, rate) -> rates.computeIfAbsent(form, k -> new ArrayList<>()).add(rate));
+
+      int warmupRounds = Math.max(1, (warmupInserts + sockets - 1) / sockets);
+      for (Insert form : forms.values()) {
+        for (int round = 0; round < warmupRounds; round++) {
+          timeRound(form, slots, sockets);
         }
-        for (Map.Entry<String, Insert> form : forms.entrySet()) {
-          long start = System.nanoTime();
-          for (int i = 0; i < sockets; i++) {
-            form.getValue().insert(i);
-          }
-          long nanos = System.nanoTime() - start;
-          for (int i = 0; i < sockets; i++) {
-            slots.remove(i);
-          }
-          if (round >= 0) {
-            rates
-                .computeIfAbsent(form.getKey(), k -> new ArrayList<>())
-                .add(sockets / (nanos / 1e9));
+      }
+      List<String> variants = new ArrayList<>();
+      if (cProgram != null) {
+        variants.add(C_ROUND);
+        rates.put("c update+kick", new ArrayList<>()); // the baseline first in the table
+        rates.put("c update", new ArrayList<>());
+      }
+      variants.addAll(forms.keySet());
+      forms.keySet().forEach(form -> rates.put(form, new ArrayList<>()));
+      for (int round = 0; round < rounds; round++) {
+        List<String> order = new ArrayList<>(variants);
+        Collections.rotate(order, -round);
+        for (String variant : order) {
+          if (variant.equals(C_ROUND)) {
+            cInserts(cProgram, sockets)
+                .forEach(
+                    (form, rate) -> rates.computeIfAbsent(form, k -> new ArrayList<>()).add(rate));
+          } else {
+            long nanos = timeRound(forms.get(variant), slots, sockets);
+            rates.get(variant).add(sockets / (nanos / 1e9));
           }
         }
       }
@@ -88,6 +101,21 @@ final class ControlPlane {
       channels.forEach(SelectorThread::closeQuietly);
     }
     return rates;
+  }
+
+  private static final String C_ROUND = "c";
+
+  /** Inserts socket {@code i} at index {@code i} for every socket (timed), then empties the map. */
+  private static long timeRound(Insert form, SockMapHandle slots, int sockets) {
+    long start = System.nanoTime();
+    for (int i = 0; i < sockets; i++) {
+      form.insert(i);
+    }
+    long nanos = System.nanoTime() - start;
+    for (int i = 0; i < sockets; i++) {
+      slots.remove(i);
+    }
+    return nanos;
   }
 
   private interface Insert {

@@ -21,6 +21,9 @@ final class Report {
   final String started;
   final List<Row> rows = new ArrayList<>();
 
+  /** What the run left out and why, printed under the table. */
+  final List<String> notes = new ArrayList<>();
+
   Report(String kernel, int cores, String mode, int repeats, String started) {
     this.kernel = kernel;
     this.cores = cores;
@@ -31,6 +34,10 @@ final class Report {
 
   void add(Row row) {
     rows.add(row);
+  }
+
+  void note(String text) {
+    notes.add(text);
   }
 
   String title() {
@@ -60,7 +67,20 @@ final class Report {
 
   /** {@code row}'s median p99 over its baseline's. */
   double p99Ratio(Row row) {
-    return ratio(row, row.baseline(), r -> r.of(Measurement::p99Micros).median());
+    return p99Ratio(row, row.baseline());
+  }
+
+  /** {@code row}'s median p99 over {@code variant}'s in the same cell. */
+  double p99Ratio(Row row, String variant) {
+    return ratio(row, variant, r -> r.of(Measurement::p99Micros).median());
+  }
+
+  /**
+   * Mean microseconds per insert of an {@code inserts} row: each round's time over its inserts,
+   * median over the rounds.
+   */
+  static Stats microsPerInsert(Row row) {
+    return Stats.of(row.values().stream().map(rate -> 1e6 / rate).toList());
   }
 
   // ---------------------------------------------------------------------------------- table
@@ -127,6 +147,17 @@ final class Report {
     s.append(
         "cpu: machine = all cores' busy time (/proc/stat), proxy = the proxy's JVM threads;"
             + " per transaction or connection in us (= s per million), per GB in s.\n");
+    for (Row row : rows) {
+      if (row.workload().equals("inserts")) {
+        s.append(
+            String.format(
+                "inserts %-37s %s us per insert (mean of a round, median of rounds)%n",
+                row.variant(), number(microsPerInsert(row).median())));
+      }
+    }
+    for (String note : notes) {
+      s.append("note: ").append(note).append('\n');
+    }
     for (Goal goal : goals()) {
       s.append(
           String.format(
@@ -148,7 +179,8 @@ final class Report {
     for (Row row : rows) {
       if (row.workload().equals("rr")
           && row.size() <= 16 * 1024
-          && row.variant().startsWith("splice")) {
+          && row.variant().startsWith("splice")
+          && !row.variant().equals(Topology.SPLICE_CLANG)) {
         double tps = ratio(row, "nio-proxy");
         double p99 = p99Ratio(row);
         goals.add(
@@ -156,6 +188,9 @@ final class Report {
                 row.cell() + " " + row.variant() + " tx/s vs nio-proxy >= 1.3x", tps, tps >= 1.3));
         goals.add(
             new Goal(row.cell() + " " + row.variant() + " p99 vs nio-proxy < 1x", p99, p99 < 1));
+      }
+      if (row.variant().equals("splice") && find(row, Topology.SPLICE_CLANG).isPresent()) {
+        goals.addAll(generatedVersusC(row));
       }
       if (row.workload().equals("rr") && row.size() <= 4096 && row.variant().equals("bypass")) {
         double tps = ratio(row, "loopback");
@@ -165,6 +200,23 @@ final class Report {
         double rate = ratio(row, "c update+kick");
         goals.add(new Goal(row.variant() + " vs c update+kick >= 0.9x", rate, rate >= 0.9));
       }
+    }
+    return goals;
+  }
+
+  /**
+   * The program sockmap4j generated against clang's build of its C twin on the same proxy: rr
+   * transactions/s and p99, bulk Gbit/s, each within 2%.
+   */
+  private List<Goal> generatedVersusC(Row splice) {
+    String prefix = splice.cell() + " splice vs " + Topology.SPLICE_CLANG + " ";
+    List<Goal> goals = new ArrayList<>();
+    double headline = ratio(splice, Topology.SPLICE_CLANG);
+    goals.add(
+        new Goal(prefix + splice.unit() + " within 2%", headline, Math.abs(headline - 1) <= 0.02));
+    if (splice.workload().equals("rr")) {
+      double p99 = p99Ratio(splice, Topology.SPLICE_CLANG);
+      goals.add(new Goal(prefix + "p99 within 2%", p99, Math.abs(p99 - 1) <= 0.02));
     }
     return goals;
   }
@@ -193,6 +245,9 @@ final class Report {
       s.append(", \"value\": ").append(stats(row.value()));
       s.append(", \"ratio\": ").append(num(ratio(row, row.baseline())));
       s.append(", \"ratioToDirect\": ").append(num(ratio(row, "direct")));
+      if (row.workload().equals("inserts")) {
+        s.append(", \"usPerInsert\": ").append(stats(microsPerInsert(row)));
+      }
       if (!row.runs().isEmpty()) {
         s.append(", \"p50us\": ").append(stats(row.of(Measurement::p50Micros)));
         s.append(", \"p99us\": ").append(stats(row.of(Measurement::p99Micros)));
@@ -204,7 +259,9 @@ final class Report {
       }
       s.append('}');
     }
-    s.append("\n  ],\n  \"goals\": [");
+    s.append("\n  ],\n  \"notes\": ")
+        .append(notes.stream().map(Report::quote).toList().toString())
+        .append(",\n  \"goals\": [");
     List<Goal> goals = goals();
     for (int i = 0; i < goals.size(); i++) {
       Goal goal = goals.get(i);

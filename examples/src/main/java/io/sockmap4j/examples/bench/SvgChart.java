@@ -20,6 +20,7 @@ final class SvgChart {
           "direct", "#7f7f7f",
           "nio-proxy", "#1f77b4",
           "splice", "#d62728",
+          "splice-clang", "#e377c2",
           "splice-parser", "#ff7f0e",
           "loopback", "#2ca02c",
           "bypass", "#9467bd");

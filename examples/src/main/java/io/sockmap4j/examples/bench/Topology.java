@@ -10,6 +10,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -22,7 +23,8 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>{@link Group#PROXY}: {@code direct} (client to backend, the limit no proxy can beat),
  *       {@code nio-proxy} ({@link NioProxy}, the baseline for ratios), {@code splice} (the {@code
- *       Splice} SK_SKB verdict, no parser) and {@code splice-parser} ({@link ParsedSplice}).
+ *       Splice} SK_SKB verdict, no parser), {@code splice-clang} (the same proxy over the clang
+ *       build of its C twin, {@link ClangSplice}) and {@code splice-parser} ({@link ParsedSplice}).
  *   <li>{@link Group#SAME_HOST}: {@code loopback} (a plain loopback TCP connection, the baseline)
  *       and {@code bypass} (the {@code Bypass} SK_MSG program, both ends inserted from Java). The
  *       same-host bypass built by a sock_ops program (issue 5) joins this group when
@@ -53,7 +55,11 @@ final class Topology implements AutoCloseable {
   }
 
   static final List<String> NAMES =
-      List.of("direct", "nio-proxy", "splice", "splice-parser", "loopback", "bypass");
+      List.of(
+          "direct", "nio-proxy", "splice", "splice-clang", "splice-parser", "loopback", "bypass");
+
+  /** The topology that needs the clang build of {@code Splice.c}. */
+  static final String SPLICE_CLANG = "splice-clang";
 
   final String name;
   final Group group;
@@ -79,10 +85,12 @@ final class Topology implements AutoCloseable {
 
   /**
    * Starts the topology called {@code name} in front of {@code backend}; {@code loaded} sees the
-   * kernel objects it loads.
+   * kernel objects it loads; {@code clangSplice} is the clang build of {@code Splice.c} ({@code
+   * splice-clang} only).
    */
-  static Topology start(String name, EchoBackend backend, int threads, Consumer<BpfObject> loaded)
-      throws IOException {
+  static Topology start(
+      String name, EchoBackend backend, int threads, Consumer<BpfObject> loaded, Path clangSplice)
+      throws IOException, InterruptedException {
     InetSocketAddress target = backend.address();
     switch (name) {
       case "direct":
@@ -99,6 +107,22 @@ final class Topology implements AutoCloseable {
           SpliceLoader bpf = SpliceLoader.attach();
           loaded.accept(bpf.object());
           return kernelProxy(name, new KernelProxy(bpf, bpf.spliced(), bpf.peers(), target));
+        }
+      case SPLICE_CLANG:
+        {
+          ClangSplice programs = ClangSplice.load(clangSplice); // pinned: never leave it behind
+          try {
+            SpliceLoader bpf = programs.loader();
+            loaded.accept(bpf.object());
+            return kernelProxy(name, new KernelProxy(programs, bpf.spliced(), bpf.peers(), target));
+          } catch (IOException | RuntimeException e) {
+            try {
+              programs.close();
+            } catch (IOException | RuntimeException suppressed) {
+              e.addSuppressed(suppressed);
+            }
+            throw e;
+          }
         }
       case "splice-parser":
         {

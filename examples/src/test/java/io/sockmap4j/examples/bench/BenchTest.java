@@ -3,6 +3,7 @@ package io.sockmap4j.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sockmap4j.runtime.KernelObjects;
 import io.sockmap4j.runtime.testing.KernelTest;
@@ -22,6 +23,7 @@ import picocli.CommandLine;
  */
 class BenchTest {
   private static final Path C_SOURCE = Path.of("../bench/dataplane/c/inserts.c");
+  private static final Path SPLICE_C = Path.of("../bench/codegen/c/Splice.c");
 
   @KernelTest
   void everyTopologyMovesExactBytesAndTheReportIsWritten(@TempDir Path dir) throws Exception {
@@ -48,6 +50,8 @@ class BenchTest {
                 "2",
                 "--insert-sockets",
                 "16",
+                "--insert-warmup",
+                "64",
                 "--attach-times",
                 "2",
                 "--verify",
@@ -64,7 +68,7 @@ class BenchTest {
     Report report = bench.report;
 
     for (String workload : List.of("rr", "bulk", "churn")) {
-      for (String topology : Topology.NAMES) {
+      for (String topology : withoutClang()) {
         Row row = find(report, workload, topology);
         assertEquals(0, row.errors(), workload + " through " + topology + ": errors");
         assertTrue(
@@ -88,9 +92,14 @@ class BenchTest {
     assertEquals(2, find(report, "attach", "EchoLoader.attach()").values().size());
 
     String table = report.table();
-    for (String topology : Topology.NAMES) {
+    for (String topology : withoutClang()) {
       assertTrue(table.contains(topology), table);
     }
+    assertTrue(
+        report.rows.stream().noneMatch(r -> r.variant().equals(Topology.SPLICE_CLANG)),
+        "splice-clang ran without --clang-splice");
+    assertTrue(table.contains("note: splice-clang skipped: no clang build"), table);
+    assertTrue(table.contains("us per insert"), table);
     assertTrue(table.contains("rr 1000B x2"), table);
     assertTrue(table.contains("goal"), table);
     String kernel = System.getProperty("os.version");
@@ -106,6 +115,115 @@ class BenchTest {
     assertTrue(chart.contains(">splice-parser<") && chart.contains(">bypass<"), chart);
 
     assertFreed(bench);
+  }
+
+  /**
+   * splice-clang: the same proxy over clang's build of {@code Splice.c}, pinned by bpftool and
+   * opened through {@code SpliceLoader.openPinned}. Moves exact bytes like {@code splice}, the
+   * report compares the two, and no program, map or pin is left behind.
+   */
+  @KernelTest
+  void theClangTwinRunsTheSameProxyAndIsComparedWithTheGeneratedProgram(@TempDir Path dir)
+      throws Exception {
+    boolean tools = onPath("clang") && onPath("bpftool");
+    if (!tools) {
+      System.out.println("BenchTest: splice-clang not checked: no clang or no bpftool on PATH");
+    }
+    assumeTrue(tools, "no clang or no bpftool on PATH");
+    Path object = buildClangSplice(dir);
+    Bench bench = new Bench();
+    int exit =
+        new CommandLine(bench)
+            .execute(
+                "--only",
+                "rr,bulk,churn",
+                "--topologies",
+                "splice,splice-clang",
+                "--sizes",
+                "1000",
+                "--connections",
+                "2",
+                "--bulk-sizes",
+                "5000",
+                "--bulk-connections",
+                "2",
+                "--runs",
+                "2",
+                "--warmup-ms",
+                "50",
+                "--measure-ms",
+                "150",
+                "--threads",
+                "2",
+                "--verify",
+                "--clang-splice",
+                object.toString());
+    Report report = bench.report;
+
+    for (String workload : List.of("rr", "bulk", "churn")) {
+      Row row = find(report, workload, Topology.SPLICE_CLANG);
+      assertEquals(0, row.errors(), workload + " through splice-clang: errors");
+      assertTrue(
+          row.runs().stream().allMatch(m -> m.units() > 0),
+          workload + " through splice-clang: nothing moved");
+    }
+    assertEquals(0, exit, "the run reported errors");
+    String table = report.table();
+    for (String goal :
+        List.of(
+            "rr 1000B x2 splice vs splice-clang tx/s within 2%",
+            "rr 1000B x2 splice vs splice-clang p99 within 2%",
+            "bulk 5000B x2 splice vs splice-clang Gbit/s within 2%")) {
+      assertTrue(report.goals().stream().anyMatch(g -> g.text().equals(goal)), table);
+    }
+    assertFalse(
+        report.goals().stream().anyMatch(g -> g.text().contains("splice-clang tx/s vs nio-proxy")),
+        "the C reference is not one of the issue's proxy goals");
+    assertFreed(bench);
+    try (var pins = Files.list(Path.of("/sys/fs/bpf"))) {
+      List<Path> left =
+          pins.filter(p -> p.getFileName().toString().startsWith("sm4j-bench")).toList();
+      assertTrue(left.isEmpty(), "pins left behind: " + left);
+    }
+  }
+
+  private static List<String> withoutClang() {
+    return Topology.NAMES.stream().filter(t -> !t.equals(Topology.SPLICE_CLANG)).toList();
+  }
+
+  private static boolean onPath(String command) throws Exception {
+    Process which = new ProcessBuilder("sh", "-c", "command -v " + command).start();
+    return which.waitFor(10, TimeUnit.SECONDS) && which.exitValue() == 0;
+  }
+
+  /** {@code Splice.c} built as {@code bench/dataplane/run.sh} builds it. */
+  private static Path buildClangSplice(Path dir) throws Exception {
+    Process print = new ProcessBuilder("clang", "-print-multiarch").start();
+    String multiarch = new String(print.getInputStream().readAllBytes()).trim();
+    assertTrue(print.waitFor(10, TimeUnit.SECONDS));
+    if (multiarch.isEmpty()) {
+      multiarch = System.getProperty("os.arch").replace("amd64", "x86_64") + "-linux-gnu";
+    }
+    Path object = dir.resolve("Splice.clang.o");
+    Process clang =
+        new ProcessBuilder(
+                "clang",
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-I/usr/include/" + multiarch,
+                "-Wall",
+                "-Werror",
+                "-c",
+                SPLICE_C.toString(),
+                "-o",
+                object.toString())
+            .inheritIO()
+            .start();
+    assertTrue(clang.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, clang.exitValue(), "clang failed on " + SPLICE_C);
+    return object;
   }
 
   private static Row find(Report report, String workload, String variant) {

@@ -61,8 +61,7 @@ public final class Bpf {
   /** {@code BPF_MAP_UPDATE_ELEM} with the given {@code BPF_ANY/NOEXIST/EXIST} flags. */
   public static void mapUpdate(String subject, int mapFd, byte[] key, byte[] value, long flags) {
     Scratch scratch = Scratch.get();
-    Memory attr = elemAttr(scratch, mapFd, scratch.key(key), scratch.value(value));
-    attr.setLong(24, flags);
+    Memory attr = scratch.elemAttr(mapFd, scratch.key(key), scratch.value(value), flags);
     require(BpfCommand.MAP_UPDATE_ELEM, subject, attr);
   }
 
@@ -70,16 +69,16 @@ public final class Bpf {
   public static byte[] mapLookup(String subject, int mapFd, byte[] key, int valueSize) {
     Scratch scratch = Scratch.get();
     Memory valueBuffer = scratch.valueOut(valueSize);
-    Memory attr = elemAttr(scratch, mapFd, scratch.key(key), valueBuffer);
+    Memory attr = scratch.elemAttr(mapFd, scratch.key(key), valueBuffer, 0);
     boolean found = requireOrAbsent(BpfCommand.MAP_LOOKUP_ELEM, subject, attr);
-    return found ? valueBuffer.getByteArray(0, valueSize) : null;
+    return found ? scratch.valueBytes(valueSize) : null;
   }
 
   /** {@code BPF_MAP_DELETE_ELEM}: {@code false} when the key was absent. */
   public static boolean mapDelete(String subject, int mapFd, byte[] key) {
     Scratch scratch = Scratch.get();
     return requireOrAbsent(
-        BpfCommand.MAP_DELETE_ELEM, subject, elemAttr(scratch, mapFd, scratch.key(key), null));
+        BpfCommand.MAP_DELETE_ELEM, subject, scratch.elemAttr(mapFd, scratch.key(key), null, 0));
   }
 
   /**
@@ -359,11 +358,6 @@ public final class Bpf {
 
   private static Memory elemAttr(int mapFd, Memory key, Memory valueOrNext) {
     return elemAttr(attr(), mapFd, key, valueOrNext);
-  }
-
-  /** The element attributes in {@code scratch}'s attribute block. */
-  private static Memory elemAttr(Scratch scratch, int mapFd, Memory key, Memory valueOrNext) {
-    return elemAttr(scratch.attr(), mapFd, key, valueOrNext);
   }
 
   private static Memory elemAttr(Memory attr, int mapFd, Memory key, Memory valueOrNext) {

@@ -199,12 +199,11 @@ public final class SocketOptions {
     if (result < 0) {
       throw failure("getsockopt " + optionName, fd, Native.getLastError());
     }
-    return value.getInt(0);
+    return scratch.optionInt();
   }
 
   private static void setInt(int fd, int level, int name, int value, String optionName) {
-    Memory buffer = Scratch.get().option();
-    buffer.setInt(0, value);
+    Memory buffer = Scratch.get().option(value);
     int result = Syscalls.setsockopt(fd, level, name, Pointer.nativeValue(buffer), Integer.BYTES);
     if (result < 0) {
       throw failure("setsockopt " + optionName, fd, Native.getLastError());
