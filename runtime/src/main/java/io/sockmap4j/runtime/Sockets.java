@@ -193,6 +193,24 @@ public final class Sockets {
   }
 
   /**
+   * The error pending on the socket ({@code SO_ERROR}), as a positive errno, or 0; reading it
+   * clears it.
+   *
+   * <p>A socket in a sockmap gets one when its stream parser fails: a parser that returns a
+   * negative number makes the kernel stop parsing that socket for good and report the number,
+   * negated, as the socket's error (Linux 4.14). The socket then polls readable but its TCP state
+   * stays ESTABLISHED, so a loop that waits for {@link #peerClosed(int)} also checks this.
+   */
+  public static int pendingError(int fd) {
+    return SocketOptions.pendingError(fd);
+  }
+
+  /** The error pending on a socket channel; see {@link #pendingError(int)}. */
+  public static int pendingError(SocketChannel channel) {
+    return pendingError(fd(channel));
+  }
+
+  /**
    * Makes the kernel run the socket's data-ready callback now, so that bytes which arrived before
    * the socket was put into a map go through the map's programs.
    *

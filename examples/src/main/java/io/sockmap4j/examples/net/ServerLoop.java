@@ -129,15 +129,18 @@ public final class ServerLoop implements AutoCloseable {
 
   /**
    * A watched socket became readable. Spliced data never makes it so; the peer's end-of-stream
-   * does. The state is read from TCP_INFO rather than with {@code read()}: reading a socket in a
-   * sockmap makes the kernel run its data path from this thread, which on Linux 6.18 was seen to
-   * reorder spliced bytes under load (see {@code Sockets.peerClosed}).
+   * does, and so does an error the kernel reported on it. The state is read from TCP_INFO rather
+   * than with {@code read()}: reading a socket in a sockmap makes the kernel run its data path from
+   * this thread, which on Linux 6.18 was seen to reorder spliced bytes under load (see {@code
+   * Sockets.peerClosed}).
    */
   private void onReadable(SelectionKey key) {
     SocketChannel connection = (SocketChannel) key.channel();
     boolean ended;
     try {
-      ended = Sockets.peerClosed(connection);
+      // A stream parser that failed leaves an error on the socket (which keeps it readable) while
+      // TCP stays ESTABLISHED: that connection is over too.
+      ended = Sockets.peerClosed(connection) || Sockets.pendingError(connection) != 0;
     } catch (RuntimeException e) {
       ended = true; // the socket is broken or already closed
     }

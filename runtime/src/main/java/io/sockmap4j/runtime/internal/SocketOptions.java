@@ -19,6 +19,7 @@ public final class SocketOptions {
   private static final int SO_PROTOCOL = 38;
   private static final int SO_DOMAIN = 39;
   private static final int SO_COOKIE = 57;
+  private static final int SO_ERROR = 4;
   private static final int TCP_INFO = 11;
 
   /** {@code sizeof(struct sockaddr_storage)}. */
@@ -163,6 +164,14 @@ public final class SocketOptions {
       default:
         return false;
     }
+  }
+
+  /**
+   * {@code SO_ERROR}: the error pending on the socket, as a positive errno, or 0. Reading it clears
+   * it, as {@code getsockopt} does.
+   */
+  public static int pendingError(int fd) {
+    return getInt(fd, SOL_SOCKET, SO_ERROR, "SO_ERROR");
   }
 
   /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
