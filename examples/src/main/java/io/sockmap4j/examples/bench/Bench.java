@@ -297,7 +297,10 @@ public final class Bench implements Callable<Integer> {
             topology.name,
             Report.number(m.value()),
             unit,
-            m.errors() == 0 ? "" : m.units() == 0 ? "  STALLED" : "  ERRORS " + m.errors());
+            (m.errors() == 0 ? "" : m.units() == 0 ? "  STALLED" : "  ERRORS " + m.errors())
+                + (m.memoryRefusals() == 0
+                    ? ""
+                    : "  (" + m.memoryRefusals() + " writes refused with ENOMEM, retried)"));
         Thread.sleep(50); // let the closed connections go before the next run
       }
     }

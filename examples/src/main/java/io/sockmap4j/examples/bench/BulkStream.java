@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Bulk streaming: each connection writes the pattern, {@code size} bytes per {@code write}, as fast
@@ -52,8 +53,10 @@ final class BulkStream {
         thread.join();
       }
       long errors = topology.problems() - problemsBefore;
+      long memoryRefusals = 0;
       for (Loop loop : loops) {
         errors += loop.errors;
+        memoryRefusals += loop.memoryRefusals;
       }
       if (verify) {
         // let the sink take what is still in flight, then count its pattern mismatches
@@ -69,13 +72,19 @@ final class BulkStream {
           CpuMeter.machineSeconds(from, to) * perGb,
           CpuMeter.proxySeconds(from, to) * perGb,
           bytes,
-          errors);
+          errors,
+          memoryRefusals);
     } finally {
       for (Loop loop : loops) {
         loop.close();
       }
     }
   }
+
+  /** {@code strerror(ENOMEM)}, the message of the JDK's IOException for a write refused so. */
+  private static final String ENOMEM_TEXT = "Cannot allocate memory";
+
+  private static final long RETRY_PAUSE_NANOS = 50_000;
 
   /** One client thread writing to its connections whenever they take more. */
   private static final class Loop {
@@ -84,6 +93,7 @@ final class BulkStream {
     final int size;
     final List<SocketChannel> channels = new ArrayList<>();
     long errors;
+    long memoryRefusals;
 
     Loop(int size) throws IOException {
       this.selector = Selector.open();
@@ -110,6 +120,12 @@ final class BulkStream {
             try {
               sent[0] += ((SocketChannel) key.channel()).write(view);
             } catch (IOException e) {
+              if (ENOMEM_TEXT.equals(e.getMessage())) {
+                // back-pressure of an SK_MSG ingress redirect: the receiver's memory is full
+                memoryRefusals++;
+                LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+                continue;
+              }
               errors++;
               key.cancel();
             }

@@ -11,6 +11,9 @@ package io.sockmap4j.examples.bench;
  * @param units transactions, connections or bytes counted in the window
  * @param errors connections broken, answers not byte-exact, pairs refused, bytes Java had to
  *     handle, and 1 for a run in which nothing at all completed (a stalled path)
+ * @param memoryRefusals writes the kernel refused with ENOMEM and the client retried: an SK_MSG
+ *     ingress redirect charges the receiver's socket memory and, when the receiver is full, fails
+ *     the sender's write instead of blocking it
  */
 record Measurement(
     double value,
@@ -20,13 +23,34 @@ record Measurement(
     double machineCpu,
     double proxyCpu,
     long units,
-    long errors) {
+    long errors,
+    long memoryRefusals) {
+
+  Measurement(
+      double value,
+      double p50Micros,
+      double p99Micros,
+      double p999Micros,
+      double machineCpu,
+      double proxyCpu,
+      long units,
+      long errors) {
+    this(value, p50Micros, p99Micros, p999Micros, machineCpu, proxyCpu, units, errors, 0);
+  }
 
   /** This measurement, with a stall (nothing completed) counted as an error. */
   Measurement checked() {
     return units > 0
         ? this
         : new Measurement(
-            value, p50Micros, p99Micros, p999Micros, machineCpu, proxyCpu, units, errors + 1);
+            value,
+            p50Micros,
+            p99Micros,
+            p999Micros,
+            machineCpu,
+            proxyCpu,
+            units,
+            errors + 1,
+            memoryRefusals);
   }
 }
