@@ -35,6 +35,7 @@ import java.util.stream.Stream;
  */
 final class ClangSplice implements AutoCloseable {
   private static final Path BPFFS = Path.of("/sys/fs/bpf");
+  private static final String PREFIX = "sm4j-bench-splice-clang-";
 
   private final Path directory;
   private final SpliceLoader bpf;
@@ -56,7 +57,8 @@ final class ClangSplice implements AutoCloseable {
           object.toString(), null, "no clang build of Splice.c; bench/dataplane/run.sh builds it");
     }
     String attachType = bpftoolAttachType(forwardSpec().attachType());
-    Path directory = BPFFS.resolve("sm4j-bench-splice-clang-" + ProcessHandle.current().pid());
+    removeLeftoversOfDeadRuns();
+    Path directory = BPFFS.resolve(PREFIX + ProcessHandle.current().pid());
     Files.createDirectory(directory);
     SpliceLoader bpf = null;
     try {
@@ -131,6 +133,29 @@ final class ClangSplice implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
       process.destroy();
       throw new IOException(String.join(" ", command) + " failed:\n" + output.strip());
+    }
+  }
+
+  /**
+   * Removes the pin directories of benchmark runs whose process is gone (killed before it could
+   * clean up): their pins would keep the C program and its maps in the kernel for good.
+   */
+  private static void removeLeftoversOfDeadRuns() throws IOException {
+    try (Stream<Path> entries = Files.list(BPFFS)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(name.substring(PREFIX.length()));
+          if (ProcessHandle.of(pid).isEmpty()) {
+            delete(entry);
+          }
+        } catch (NumberFormatException notOurs) {
+          // a directory someone else named like ours: leave it
+        }
+      }
     }
   }
 

@@ -181,8 +181,12 @@ class BenchTest {
         "the C reference is not one of the issue's proxy goals");
     assertFreed(bench);
     try (var pins = Files.list(Path.of("/sys/fs/bpf"))) {
+      // only this JVM's pins: a benchmark killed elsewhere may have left its own behind
+      String mine = "-" + ProcessHandle.current().pid();
       List<Path> left =
-          pins.filter(p -> p.getFileName().toString().startsWith("sm4j-bench")).toList();
+          pins.filter(p -> p.getFileName().toString().startsWith("sm4j-bench"))
+              .filter(p -> p.getFileName().toString().endsWith(mine))
+              .toList();
       assertTrue(left.isEmpty(), "pins left behind: " + left);
     }
   }
