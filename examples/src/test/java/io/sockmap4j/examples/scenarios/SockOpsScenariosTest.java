@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockmap4j.examples.Channels;
 import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.examples.Pattern;
 import io.sockmap4j.examples.sidecar.Sidecar.Tuple;
@@ -67,10 +68,12 @@ class SockOpsScenariosTest {
       for (int size : new int[] {1, 100, 4096, 65_536}) {
         byte[] message = new byte[size];
         pattern.fill(size, message, 0, size);
-        writeFully(client, message);
-        assertArrayEquals(message, readExactly(server, size), "client to server, " + size);
-        writeFully(server, message);
-        assertArrayEquals(message, readExactly(client, size), "server to client, " + size);
+        Channels.writeFully(client, message);
+        assertArrayEquals(
+            message, Channels.readExactly(server, size, READ_TIMEOUT), "client to server, " + size);
+        Channels.writeFully(server, message);
+        assertArrayEquals(
+            message, Channels.readExactly(client, size, READ_TIMEOUT), "server to client, " + size);
         sends += 2;
       }
       assertEquals(ackedBefore, Sockets.bytesAcked(Sockets.fd(client)), "no byte went over TCP");
@@ -92,8 +95,8 @@ class SockOpsScenariosTest {
         SocketChannel server = listener.accept()) {
       assertEquals(List.of(), bpf.connections().keys());
       byte[] message = "by TCP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      writeFully(client, message);
-      assertArrayEquals(message, readExactly(server, message.length));
+      Channels.writeFully(client, message);
+      assertArrayEquals(message, Channels.readExactly(server, message.length, READ_TIMEOUT));
       awaitAcked(client, message.length);
     }
   }
@@ -118,37 +121,6 @@ class SockOpsScenariosTest {
         ByteBuffer.wrap(remote.getAddress().getAddress()).getInt(),
         local.getPort(),
         remote.getPort());
-  }
-
-  private static void writeFully(SocketChannel channel, byte[] data) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(data);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
-    }
-  }
-
-  /** Reads exactly {@code n} bytes, failing after {@link #READ_TIMEOUT} instead of hanging. */
-  private static byte[] readExactly(SocketChannel channel, int n) throws Exception {
-    channel.configureBlocking(false);
-    try {
-      ByteBuffer buffer = ByteBuffer.allocate(n);
-      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      while (buffer.hasRemaining()) {
-        int read = channel.read(buffer);
-        if (read < 0) {
-          throw new IOException("end of stream after " + buffer.position() + " of " + n);
-        }
-        if (read == 0) {
-          if (System.nanoTime() - deadline > 0) {
-            throw new AssertionError("only " + buffer.position() + " of " + n + " bytes arrived");
-          }
-          Thread.sleep(1);
-        }
-      }
-      return buffer.array();
-    } finally {
-      channel.configureBlocking(true);
-    }
   }
 
   private static void awaitAcked(SocketChannel channel, long bytes) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sockmap4j.examples.Channels;
 import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.examples.Pattern;
 import io.sockmap4j.examples.sidecar.Sidecar.Tuple;
@@ -264,12 +265,12 @@ class SidecarBypassTest {
         CompletableFuture.runAsync(
             () -> {
               try {
-                writeFully(from, message);
+                Channels.writeFully(from, message);
               } catch (IOException e) {
                 throw new IllegalStateException(what + ": write failed", e);
               }
             });
-    assertArrayEquals(message, readExactly(to, message.length), what);
+    assertArrayEquals(message, Channels.readExactly(to, message.length, READ_TIMEOUT), what);
     written.get(READ_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
@@ -320,36 +321,5 @@ class SidecarBypassTest {
     SocketChannel client = family == null ? SocketChannel.open() : SocketChannel.open(family);
     client.connect(listener.getLocalAddress());
     return client;
-  }
-
-  private static void writeFully(SocketChannel channel, byte[] data) throws IOException {
-    ByteBuffer buffer = ByteBuffer.wrap(data);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
-    }
-  }
-
-  /** Reads exactly {@code n} bytes, failing after {@link #READ_TIMEOUT} instead of hanging. */
-  private static byte[] readExactly(SocketChannel channel, int n) throws Exception {
-    channel.configureBlocking(false);
-    try {
-      ByteBuffer buffer = ByteBuffer.allocate(n);
-      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      while (buffer.hasRemaining()) {
-        int read = channel.read(buffer);
-        if (read < 0) {
-          throw new IOException("end of stream after " + buffer.position() + " of " + n);
-        }
-        if (read == 0) {
-          if (System.nanoTime() - deadline > 0) {
-            throw new AssertionError("only " + buffer.position() + " of " + n + " bytes arrived");
-          }
-          Thread.sleep(1);
-        }
-      }
-      return buffer.array();
-    } finally {
-      channel.configureBlocking(true);
-    }
   }
 }
