@@ -47,16 +47,7 @@ final class Churn {
       connections += client.connections;
       errors += client.errors;
     }
-    double perMillion = connections == 0 ? Double.NaN : 1e6 / connections;
-    return new Measurement(
-        connections / window.seconds(),
-        latency.getValueAtPercentile(50) / 1e3,
-        latency.getValueAtPercentile(99) / 1e3,
-        latency.getValueAtPercentile(99.9) / 1e3,
-        CpuMeter.machineSeconds(from, to) * perMillion,
-        CpuMeter.proxySeconds(from, to) * perMillion,
-        connections,
-        errors);
+    return Measurement.counted(connections, latency, window, from, to, errors);
   }
 
   private static final class Client {

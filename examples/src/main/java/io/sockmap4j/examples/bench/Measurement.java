@@ -1,5 +1,7 @@
 package io.sockmap4j.examples.bench;
 
+import org.HdrHistogram.Histogram;
+
 /**
  * One measured run of one topology in one cell.
  *
@@ -36,6 +38,30 @@ record Measurement(
       long units,
       long errors) {
     this(value, p50Micros, p99Micros, p999Micros, machineCpu, proxyCpu, units, errors, 0);
+  }
+
+  /**
+   * A run that counted {@code count} units (transactions or connections) in {@code window}, with
+   * their latencies in nanoseconds: the rate, the percentiles in microseconds, and the CPU per
+   * million units between the two readings.
+   */
+  static Measurement counted(
+      long count,
+      Histogram latencyNanos,
+      Window window,
+      CpuMeter.Reading from,
+      CpuMeter.Reading to,
+      long errors) {
+    double perMillion = count == 0 ? Double.NaN : 1e6 / count;
+    return new Measurement(
+        count / window.seconds(),
+        latencyNanos.getValueAtPercentile(50) / 1e3,
+        latencyNanos.getValueAtPercentile(99) / 1e3,
+        latencyNanos.getValueAtPercentile(99.9) / 1e3,
+        CpuMeter.machineSeconds(from, to) * perMillion,
+        CpuMeter.proxySeconds(from, to) * perMillion,
+        count,
+        errors);
   }
 
   /** This measurement, with a stall (nothing completed) counted as an error. */

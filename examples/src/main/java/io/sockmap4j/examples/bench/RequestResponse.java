@@ -60,16 +60,7 @@ final class RequestResponse {
         transactions += loop.transactions;
         errors += loop.errors;
       }
-      double perMillion = transactions == 0 ? Double.NaN : 1e6 / transactions;
-      return new Measurement(
-          transactions / window.seconds(),
-          latency.getValueAtPercentile(50) / 1e3,
-          latency.getValueAtPercentile(99) / 1e3,
-          latency.getValueAtPercentile(99.9) / 1e3,
-          CpuMeter.machineSeconds(from, to) * perMillion,
-          CpuMeter.proxySeconds(from, to) * perMillion,
-          transactions,
-          errors);
+      return Measurement.counted(transactions, latency, window, from, to, errors);
     } finally {
       for (Loop loop : loops) {
         loop.close();
