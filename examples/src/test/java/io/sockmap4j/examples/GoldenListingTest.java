@@ -29,7 +29,11 @@ class GoldenListingTest {
   @CsvSource({
     "io.sockmap4j.examples.echo, Echo",
     "io.sockmap4j.examples.proxy, Splice",
-    "io.sockmap4j.examples.bypass, Bypass"
+    "io.sockmap4j.examples.bypass, Bypass",
+    "io.sockmap4j.examples.router, Router",
+    "io.sockmap4j.examples.filter, Policy",
+    "io.sockmap4j.examples.balancer, Balance",
+    "io.sockmap4j.examples.sidecar, Sidecar"
   })
   void listingMatchesTheReviewedGoldenFile(String pkg, String name) throws IOException {
     Path source = SOURCES.resolve(pkg.replace('.', '/')).resolve(name + ".java");
