@@ -1,15 +1,8 @@
 package io.sockmap4j.runtime;
 
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.NetworkChannel;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * Puts sockets into a SOCKMAP (map type 15): an array of sockets indexed by {@code int}, with the
@@ -46,11 +39,11 @@ import java.util.OptionalLong;
  *
  * <p>All operations are safe to call from many threads at once: each is a {@code bpf()} call that
  * the kernel applies atomically to one index. Operations that read several indexes ({@link
- * #indexes()}, {@link #size()}) are not atomic snapshots.
+ * #indexes()}, {@link #size()}) are not atomic snapshots. The operations themselves ({@code put},
+ * {@code putIfAbsent}, {@code replace}, {@code putAll}, {@code remove}, {@code contains}, {@code
+ * cookie}) are those of {@link AbstractSocketHandle}, with the index as the key.
  */
-public final class SockMapHandle {
-
-  private final SocketSlots slots;
+public final class SockMapHandle extends AbstractSocketHandle<Integer> {
 
   /**
    * Wraps {@code map}.
@@ -58,144 +51,12 @@ public final class SockMapHandle {
    * @throws IllegalArgumentException if the map is not a SOCKMAP with 4- or 8-byte values
    */
   public SockMapHandle(BpfMap map) {
-    this.slots =
+    super(
         new SocketSlots(
             map,
             SocketSlots.SOCKMAP,
             "SOCKMAP",
-            key -> Integer.toString(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt()));
-  }
-
-  /** The wrapped map. */
-  public BpfMap map() {
-    return slots.map();
-  }
-
-  /**
-   * Puts the socket {@code fd} at {@code index}, replacing any socket there ({@code BPF_ANY}), then
-   * processes bytes that reached the socket before the insert (see {@link Sockets#kick(int)}).
-   *
-   * @throws BpfException if the kernel refuses; the message names the socket's kind and state and
-   *     why (socket state, index range, a socket already carrying the map's kind of programs,
-   *     capabilities)
-   */
-  public void put(int index, int fd) {
-    slots.put(key(index), fd, SocketSlots.BPF_ANY);
-  }
-
-  /** Puts a JDK channel (TCP, UDP or UNIX-domain) at {@code index}; see {@link #put(int, int)}. */
-  public void put(int index, NetworkChannel channel) {
-    put(index, Sockets.fd(channel));
-  }
-
-  /** Puts a connected socket at {@code index}; see {@link #put(int, int)}. */
-  public void put(int index, Socket socket) {
-    put(index, Sockets.fd(socket));
-  }
-
-  /** Puts a listening server socket at {@code index}; see {@link #put(int, int)}. */
-  public void put(int index, ServerSocket socket) {
-    put(index, Sockets.fd(socket));
-  }
-
-  /** Puts a bound datagram socket at {@code index}; see {@link #put(int, int)}. */
-  public void put(int index, DatagramSocket socket) {
-    put(index, Sockets.fd(socket));
-  }
-
-  /**
-   * Puts the socket {@code fd} at {@code index} only if no socket is there ({@code BPF_NOEXIST}),
-   * then kicks it as {@link #put(int, int)} does.
-   *
-   * @return {@code false}, changing nothing, when {@code index} already holds a socket
-   * @throws BpfException if the kernel refuses for any other reason
-   */
-  public boolean putIfAbsent(int index, int fd) {
-    return slots.put(key(index), fd, SocketSlots.BPF_NOEXIST);
-  }
-
-  /** {@link #putIfAbsent(int, int)} for a JDK channel. */
-  public boolean putIfAbsent(int index, NetworkChannel channel) {
-    return putIfAbsent(index, Sockets.fd(channel));
-  }
-
-  /** {@link #putIfAbsent(int, int)} for a socket. */
-  public boolean putIfAbsent(int index, Socket socket) {
-    return putIfAbsent(index, Sockets.fd(socket));
-  }
-
-  /** {@link #putIfAbsent(int, int)} for a server socket. */
-  public boolean putIfAbsent(int index, ServerSocket socket) {
-    return putIfAbsent(index, Sockets.fd(socket));
-  }
-
-  /** {@link #putIfAbsent(int, int)} for a datagram socket. */
-  public boolean putIfAbsent(int index, DatagramSocket socket) {
-    return putIfAbsent(index, Sockets.fd(socket));
-  }
-
-  /**
-   * Puts the socket {@code fd} at {@code index} only if a socket is there already, which it
-   * replaces ({@code BPF_EXIST}); then kicks it as {@link #put(int, int)} does.
-   *
-   * @return {@code false}, changing nothing, when {@code index} holds no socket
-   * @throws BpfException if the kernel refuses for any other reason
-   */
-  public boolean replace(int index, int fd) {
-    return slots.put(key(index), fd, SocketSlots.BPF_EXIST);
-  }
-
-  /** {@link #replace(int, int)} for a JDK channel. */
-  public boolean replace(int index, NetworkChannel channel) {
-    return replace(index, Sockets.fd(channel));
-  }
-
-  /** {@link #replace(int, int)} for a socket. */
-  public boolean replace(int index, Socket socket) {
-    return replace(index, Sockets.fd(socket));
-  }
-
-  /** {@link #replace(int, int)} for a server socket. */
-  public boolean replace(int index, ServerSocket socket) {
-    return replace(index, Sockets.fd(socket));
-  }
-
-  /** {@link #replace(int, int)} for a datagram socket. */
-  public boolean replace(int index, DatagramSocket socket) {
-    return replace(index, Sockets.fd(socket));
-  }
-
-  /**
-   * Puts several sockets at once: all are stored before any is kicked, so a program that redirects
-   * between them never runs while one is missing (use it for the two sockets of a spliced pair). On
-   * failure the entries stored by this call are removed and the exception says which socket the
-   * kernel refused and why.
-   *
-   * @param sockets index to socket: any object {@link Sockets#fd(Object)} accepts
-   */
-  public void putAll(Map<Integer, ?> sockets) {
-    slots.putAll(sockets, SockMapHandle::key);
-  }
-
-  /**
-   * Removes the socket at {@code index}; {@code false} when there was none, including for indexes
-   * outside the map.
-   */
-  public boolean remove(int index) {
-    return slots.remove(key(index));
-  }
-
-  /** Whether a socket is at {@code index}. Needs a map with 8-byte values. */
-  public boolean contains(int index) {
-    return slots.contains(key(index));
-  }
-
-  /**
-   * The cookie ({@link Sockets#cookie(int)}) of the socket at {@code index}, empty when there is
-   * none. Needs a map with 8-byte values.
-   */
-  public OptionalLong cookie(int index) {
-    return slots.cookie(key(index));
+            key -> Integer.toString(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt())));
   }
 
   /**
@@ -205,19 +66,17 @@ public final class SockMapHandle {
    * 8-byte values.
    */
   public List<Integer> indexes() {
-    List<Integer> indexes = new ArrayList<>();
-    for (byte[] key : slots.keys()) {
-      indexes.add(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt());
-    }
-    return indexes;
+    return presentKeys();
   }
 
-  /**
-   * The number of sockets in the map: {@link #indexes()}{@code .size()}, with the same cost
-   * (O(max_entries) system calls) and the same lack of atomicity.
-   */
-  public int size() {
-    return slots.keys().size();
+  @Override
+  byte[] encode(Integer index) {
+    return key(index);
+  }
+
+  @Override
+  Integer decode(byte[] key) {
+    return ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt();
   }
 
   static byte[] key(int index) {
