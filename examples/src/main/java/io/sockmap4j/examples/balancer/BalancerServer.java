@@ -145,7 +145,7 @@ public final class BalancerServer implements AutoCloseable {
     }
     try {
       loop.watchForEnd(client, () -> timer.execute(() -> closeWhenDrained(client, cookie, 0)));
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       clients.remove(client);
       bpf.cursors().remove(cookie);
       throw e;

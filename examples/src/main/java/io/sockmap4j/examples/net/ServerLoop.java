@@ -1,6 +1,6 @@
 package io.sockmap4j.examples.net;
 
-import io.sockmap4j.runtime.Sockets;
+import io.sockmap4j.runtime.EndWatcher;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +10,21 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The user-space half of a kernel-spliced server: one thread that accepts connections, hands each
- * to an {@link Acceptor} (which puts the sockets into maps), and then only watches the sockets for
- * end-of-stream, to close them. The data never comes up to Java and the loop never reads a watched
- * socket; bytes a program passed to a socket instead of splicing them are counted in {@link
- * #unsplicedBytes()} when the socket ends.
+ * The user-space half of a kernel-spliced server: one thread that accepts connections and hands
+ * each to an {@link Acceptor} (which puts the sockets into maps), and an {@link EndWatcher} that
+ * then only watches the sockets for their end, to close them. The data never comes up to Java and
+ * nothing reads a watched socket; bytes a program passed to a socket instead of splicing them are
+ * counted in {@link #unsplicedBytes()} when the socket ends.
+ *
+ * <p>The ends are not watched with the accept {@link Selector}: an {@code OP_READ} registration
+ * wakes its thread once per message the kernel splices through a verdict-only sockmap (see {@link
+ * EndWatcher}).
  */
 public final class ServerLoop implements AutoCloseable {
   /** Called on the loop thread for every accepted connection. */
@@ -29,6 +36,8 @@ public final class ServerLoop implements AutoCloseable {
   private final Selector selector;
   private final Acceptor acceptor;
   private final Thread thread;
+  private final EndWatcher ends;
+  private final Set<SocketChannel> watched = ConcurrentHashMap.newKeySet();
   private final AtomicLong unsplicedBytes = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
 
@@ -39,6 +48,7 @@ public final class ServerLoop implements AutoCloseable {
     this.acceptor = acceptor;
     this.thread = new Thread(this::run, name);
     this.thread.setDaemon(true);
+    this.ends = EndWatcher.start(name + "-ends");
   }
 
   /** Listens on {@code bind} (use port 0 for any free port) and starts the loop thread. */
@@ -70,12 +80,12 @@ public final class ServerLoop implements AutoCloseable {
   }
 
   /**
-   * Closes {@code onEnd} when {@code connection} reaches end-of-stream or fails. Call it from
-   * {@link Acceptor#accepted}.
+   * Closes {@code onEnd} when {@code connection} reaches end-of-stream or fails (on the watcher's
+   * thread). Call it from {@link Acceptor#accepted}.
    */
-  public void watchForEnd(SocketChannel connection, Closeable onEnd) throws IOException {
-    connection.configureBlocking(false);
-    connection.register(selector, SelectionKey.OP_READ, onEnd);
+  public void watchForEnd(SocketChannel connection, Closeable onEnd) {
+    watched.add(connection);
+    ends.watch(connection, () -> ended(connection, onEnd));
   }
 
   /**
@@ -101,8 +111,6 @@ public final class ServerLoop implements AutoCloseable {
           }
           if (key.isAcceptable()) {
             accept();
-          } else if (key.isReadable()) {
-            onReadable(key);
           }
         }
         selector.selectedKeys().clear();
@@ -127,30 +135,11 @@ public final class ServerLoop implements AutoCloseable {
     }
   }
 
-  /**
-   * A watched socket became readable. Spliced data never makes it so; the peer's end-of-stream
-   * does, and so does an error the kernel reported on it. The state is read from TCP_INFO rather
-   * than with {@code read()}: reading a socket in a sockmap makes the kernel run its data path from
-   * this thread, which on Linux 6.18 was seen to reorder spliced bytes under load (see {@code
-   * Sockets.peerClosed}).
-   */
-  private void onReadable(SelectionKey key) {
-    SocketChannel connection = (SocketChannel) key.channel();
-    boolean ended;
-    try {
-      // A stream parser that failed leaves an error on the socket (which keeps it readable) while
-      // TCP stays ESTABLISHED: that connection is over too.
-      ended = Sockets.peerClosed(connection) || Sockets.pendingError(connection) != 0;
-    } catch (RuntimeException e) {
-      ended = true; // the socket is broken or already closed
-    }
-    if (!ended) {
-      return;
-    }
+  private void ended(SocketChannel connection, Closeable onEnd) {
+    watched.remove(connection);
     unsplicedBytes.addAndGet(queuedBytes(connection));
-    key.cancel();
     try {
-      ((Closeable) key.attachment()).close();
+      onEnd.close();
     } catch (IOException e) {
       System.err.println(thread.getName() + ": " + e);
     }
@@ -169,10 +158,11 @@ public final class ServerLoop implements AutoCloseable {
   @Override
   public void close() {
     try {
-      for (SelectionKey key : selector.keys()) {
-        key.channel().close();
-      }
       selector.close();
+      ends.close();
+      for (SocketChannel connection : List.copyOf(watched)) {
+        connection.close();
+      }
       server.close();
       thread.join(5_000);
     } catch (IOException e) {

@@ -81,7 +81,7 @@ public final class SpliceProxy implements AutoCloseable {
                 try {
                   l.watchForEnd(client, pair.endOf(client));
                   l.watchForEnd(server, pair.endOf(server));
-                } catch (IOException | RuntimeException e) {
+                } catch (RuntimeException e) {
                   pair.close();
                   throw e;
                 }
