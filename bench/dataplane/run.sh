@@ -6,8 +6,8 @@
 #
 # Usage: bench/dataplane/run.sh [--quick | --full] [--no-build] [Bench options...]
 #   --quick      a few minutes (the default)
-#   --full       every size (64 B .. 1 MiB) and connection count (1 .. 1000); about an hour,
-#                for a quiet machine
+#   --full       every size (64 B .. 1 MiB) and connection count (1 .. 1000), 5 runs of each;
+#                about 40 minutes on 2 cores, for a quiet machine
 #   --no-build   use the jars already under */target
 #   anything else goes to the benchmark (e.g. --only rr,inserts --runs 5; --help lists them)
 # Writes bench/dataplane/target/results.json and results.svg. Needs root (loading programs),
