@@ -3,6 +3,7 @@
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=$HERE/target # ignored by git (target/ in .gitignore)
+OUT=$HERE         # where results.json and compile-time.json go (--out=DIR)
 M2=${M2_REPO:-$HOME/.m2/repository}
 JAR_ROOT=$ROOT # where the annotations, runtime and processor jars come from (see use_commit)
 

@@ -6,7 +6,10 @@
 # (compile-time.sh). See docs/BENCHMARKS.md for the method and the last results.
 #
 # Usage: bench/codegen/run.sh [--build] [--mcpu=CPU] [--codegen-only | --compile-time-only] [--quick]
+#                            [--out=DIR]
 #   --build              rebuild annotations, runtime and processor with Maven first
+#   --out=DIR            write results.json and compile-time.json into DIR instead of bench/codegen
+#                        (bench/run.sh uses this, so the recorded results stay as they are)
 #   --commit=REV         measure the processor of commit REV (built once under target/), not
 #                        the working tree's jars
 #   --mcpu=CPU           pass -mcpu=CPU to clang (default: clang's default, "generic" = v1;
@@ -15,7 +18,7 @@
 #   --compile-time-only  only the compile-time measurement
 #   --quick              fewer compile-time runs
 # Needs root (loading programs), a JDK 17+, clang with the BPF target, llvm-objdump and bpftool.
-# Writes bench/codegen/results.json (and compile-time.json); everything else goes under
+# Writes bench/codegen/results.json (and compile-time.json) unless --out; everything else goes under
 # bench/codegen/target. Every program, map and pin it creates is removed before it exits.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -32,6 +35,7 @@ for arg in "$@"; do
     --codegen-only) COMPILE_TIME= ;;
     --compile-time-only) CODEGEN= ;;
     --quick) QUICK=--quick ;;
+    --out=*) OUT=${arg#--out=} ;;
     *) die "unknown option $arg (see the header of $0)" ;;
   esac
 done
@@ -115,7 +119,7 @@ codegen() {
 
   echo
   java -cp "$HARNESS_CP" io.sockmap4j.bench.harness.CodegenBench \
-    "$out/clang.tsv" "$HERE/results.json" "$out/ours-ids.txt" "$out/meta.tsv" "${objects[@]}" ||
+    "$out/clang.tsv" "$OUT/results.json" "$out/ours-ids.txt" "$out/meta.tsv" "${objects[@]}" ||
     die "the comparison failed"
 
   remove_pins
@@ -139,13 +143,14 @@ codegen() {
   fi
   echo "cleanup: ${#created[@]} programs and maps created, all freed;" \
     "loaded sk_skb/sk_msg programs before $before, after $(socket_programs)"
-  echo "results: $HERE/results.json"
+  echo "results: $OUT/results.json"
 }
 
+mkdir -p "$OUT"
 setup_jars
 compile_harness
 [ -n "$CODEGEN" ] && codegen
 if [ -n "$COMPILE_TIME" ]; then
   echo
-  "$HERE/compile-time.sh" $QUICK ${COMMIT:+--commit=$COMMIT}
+  "$HERE/compile-time.sh" $QUICK ${COMMIT:+--commit=$COMMIT} "--out=$OUT"
 fi

@@ -39,7 +39,8 @@ if [ -n "$BUILD" ]; then
   echo "bench/dataplane: building annotations, runtime, processor and examples (package, no tests)"
   mvn -B -ntp -q -pl examples -am package -DskipTests -Dfmt.skip
 fi
-if [ -n "$BUILD" ] || [ ! -s "$OUT/classpath" ]; then
+if [ -n "$BUILD" ] || [ ! -s "$OUT/classpath" ] || [ "$ROOT/pom.xml" -nt "$OUT/classpath" ] ||
+  [ "$ROOT/examples/pom.xml" -nt "$OUT/classpath" ]; then
   mvn -B -ntp -q -pl examples dependency:build-classpath -Dmdep.includeScope=runtime \
     -Dmdep.outputFile="$OUT/classpath" >/dev/null
 fi

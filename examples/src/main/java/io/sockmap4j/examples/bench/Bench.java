@@ -39,7 +39,9 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--quick", description = "A few minutes (the default).")
   boolean quick;
 
-  @Option(names = "--full", description = "All sizes and connection counts; about 40 minutes on 2 cores.")
+  @Option(
+      names = "--full",
+      description = "All sizes and connection counts; about 40 minutes on 2 cores.")
   boolean full;
 
   @Option(names = "--only", split = ",", description = "Workloads: rr,bulk,churn,inserts,attach.")
@@ -90,6 +92,13 @@ public final class Bench implements Callable<Integer> {
       names = "--clang-splice",
       description = "The clang build of bench/codegen/c/Splice.c, for splice-clang (run.sh).")
   Path clangSplice;
+
+  @Option(
+      names = "--codegen",
+      description =
+          "A directory with bench/codegen's results.json and compile-time.json (bench/run.sh"
+              + " passes it), added to the table.")
+  Path codegen;
 
   @Option(names = "--verify", description = "Compare every byte (slower; for tests).")
   boolean verify;
@@ -155,6 +164,9 @@ public final class Bench implements Callable<Integer> {
       progress.println("attach: EchoLoader x " + attachTimes);
       controlRows(
           results, "attach", "ms", ControlPlane.attach(attachTimes, this::loaded), null, false);
+    }
+    if (codegen != null) {
+      CodegenResults.addTo(results, codegen);
     }
     return results;
   }

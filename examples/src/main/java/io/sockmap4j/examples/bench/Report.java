@@ -11,8 +11,16 @@ import java.util.function.ToDoubleFunction;
  * run, as a text table, the issue's goals (reported, never asserted), JSON, and an SVG chart.
  */
 final class Report {
-  /** A goal of the issue and whether this run met it. */
-  record Goal(String text, double value, boolean met) {}
+  /** A goal of the issue and whether this run met it; {@code unit} "x" for a ratio. */
+  record Goal(String text, double value, boolean met, String unit) {
+    Goal(String text, double value, boolean met) {
+      this(text, value, met, "x");
+    }
+
+    String shown() {
+      return unit.equals("x") ? ratioText(value) : number(value) + " " + unit;
+    }
+  }
 
   final String kernel;
   final int cores;
@@ -161,8 +169,7 @@ final class Report {
     for (Goal goal : goals()) {
       s.append(
           String.format(
-              "goal %-4s %s: %s%n",
-              goal.met() ? "met" : "MISSED", goal.text(), ratioText(goal.value())));
+              "goal %-4s %s: %s%n", goal.met() ? "met" : "MISSED", goal.text(), goal.shown()));
     }
     return s.toString();
   }
@@ -199,6 +206,21 @@ final class Report {
       if (row.workload().equals("inserts") && row.variant().startsWith("java put(")) {
         double rate = ratio(row, "c update+kick");
         goals.add(new Goal(row.variant() + " vs c update+kick >= 0.9x", rate, rate >= 0.9));
+      }
+      if (row.workload().startsWith("codegen") && row.variant().equals(CodegenResults.OURS)) {
+        double total = ratio(row, CodegenResults.CLANG);
+        goals.add(
+            new Goal(
+                row.cell() + " sockmap4j vs clang -O2, all programs <= 1x", total, total <= 1));
+      }
+      if (row.workload().equals(CodegenResults.COMPILE)) {
+        double ms = row.value().median();
+        goals.add(
+            new Goal(
+                "compile time per program (median over sources) < 10 ms",
+                ms,
+                ms < CodegenResults.COMPILE_GOAL_MS,
+                "ms"));
       }
     }
     return goals;
