@@ -21,6 +21,8 @@ import java.util.Optional;
  * connection. {@link #close()} moves the JVM back if it is still inside and removes the directory.
  */
 final class BenchCgroup implements AutoCloseable {
+  private static final String PREFIX = "sockmap4j-bench-";
+
   private final Path directory;
   private final Path home;
   private boolean inside;
@@ -55,7 +57,8 @@ final class BenchCgroup implements AutoCloseable {
    */
   static BenchCgroup create(Path mount) throws IOException {
     Path home = mount.resolve(ownCgroup(mount).substring(1));
-    Path directory = home.resolve("sockmap4j-bench-" + ProcessHandle.current().pid());
+    removeLeftovers(home);
+    Path directory = home.resolve(PREFIX + ProcessHandle.current().pid());
     try {
       Files.createDirectory(directory);
     } catch (IOException e) {
@@ -69,6 +72,28 @@ final class BenchCgroup implements AutoCloseable {
           e);
     }
     return new BenchCgroup(directory, home);
+  }
+
+  /**
+   * Removes the directories of benchmarks that were killed before their {@link #close()} (an empty
+   * cgroup outlives its last process); a directory still in use cannot be removed and is kept.
+   */
+  private static void removeLeftovers(Path home) throws IOException {
+    try (var children = Files.newDirectoryStream(home, PREFIX + "*")) {
+      for (Path child : children) {
+        String pid = child.getFileName().toString().substring(PREFIX.length());
+        if (!pid.isEmpty()
+            && pid.length() < 19
+            && pid.chars().allMatch(Character::isDigit)
+            && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          try {
+            Files.delete(child);
+          } catch (IOException stillUsed) {
+            // not ours to force: left as it is
+          }
+        }
+      }
+    }
   }
 
   Path path() {
