@@ -33,7 +33,8 @@ class GoldenListingTest {
     "io.sockmap4j.examples.router, Router",
     "io.sockmap4j.examples.filter, Policy",
     "io.sockmap4j.examples.balancer, Balance",
-    "io.sockmap4j.examples.sidecar, Sidecar"
+    "io.sockmap4j.examples.sidecar, Sidecar",
+    "io.sockmap4j.examples.bench, PortBypass"
   })
   void listingMatchesTheReviewedGoldenFile(String pkg, String name) throws IOException {
     Path source = SOURCES.resolve(pkg.replace('.', '/')).resolve(name + ".java");

@@ -216,6 +216,15 @@ public final class Bench implements Callable<Integer> {
             report.note(note);
             continue;
           }
+          if (name.equals(Topology.SOCKOPS_BYPASS) && BenchCgroup.mount().isEmpty()) {
+            String note =
+                Topology.SOCKOPS_BYPASS
+                    + " skipped: no cgroup2 file system is mounted (its sock_ops program attaches"
+                    + " to a cgroup; 'mount -t cgroup2 none /sys/fs/cgroup')";
+            progress.println(note);
+            report.note(note);
+            continue;
+          }
           started.add(Topology.start(name, backend, threads, this::loaded, clangSplice));
         }
         warmUp(started, timing);
@@ -269,7 +278,9 @@ public final class Bench implements Callable<Integer> {
   private void warmUp(List<Topology> started, Timing timing) throws Exception {
     Timing warmUp = new Timing(0, Math.max(timing.warmupMillis(), 200));
     for (Topology topology : started) {
-      RequestResponse.run(topology, 64, 1, 1, warmUp, verify);
+      try (var inside = topology.enter()) {
+        RequestResponse.run(topology, 64, 1, 1, warmUp, verify);
+      }
     }
   }
 
@@ -297,7 +308,10 @@ public final class Bench implements Callable<Integer> {
         Collections.reverse(order);
       }
       for (Topology topology : order) {
-        Measurement m = run.on(topology).checked();
+        Measurement m;
+        try (var inside = topology.enter()) {
+          m = run.on(topology).checked();
+        }
         results.get(topology).add(m);
         progress.printf(
             "%s %s x%d run %d/%d %-13s %s %s%s%n",

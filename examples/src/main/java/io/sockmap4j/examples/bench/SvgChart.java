@@ -23,7 +23,8 @@ final class SvgChart {
           "splice-clang", "#e377c2",
           "splice-parser", "#ff7f0e",
           "loopback", "#2ca02c",
-          "bypass", "#9467bd");
+          "bypass", "#9467bd",
+          "sockops-bypass", "#17becf");
 
   private SvgChart() {}
 

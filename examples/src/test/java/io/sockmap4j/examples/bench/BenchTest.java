@@ -1,12 +1,18 @@
 package io.sockmap4j.examples.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sockmap4j.examples.KernelCleanup;
 import io.sockmap4j.runtime.KernelObjects;
+import io.sockmap4j.runtime.Sockets;
 import io.sockmap4j.runtime.testing.KernelTest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +105,9 @@ class BenchTest {
         report.rows.stream().noneMatch(r -> r.variant().equals(Topology.SPLICE_CLANG)),
         "splice-clang ran without --clang-splice");
     assertTrue(table.contains("note: splice-clang skipped: no clang build"), table);
+    if (BenchCgroup.mount().isEmpty()) {
+      assertTrue(table.contains("note: sockops-bypass skipped: no cgroup2"), table);
+    }
     assertTrue(table.contains("us per insert"), table);
     assertTrue(table.contains("rr 1000B x2"), table);
     assertTrue(table.contains("goal"), table);
@@ -113,6 +122,9 @@ class BenchTest {
     assertTrue(chart.startsWith("<svg") && chart.trim().endsWith("</svg>"), chart);
     assertTrue(chart.contains(kernel) && chart.contains(report.cores + " cores"), chart);
     assertTrue(chart.contains(">splice-parser<") && chart.contains(">bypass<"), chart);
+    if (BenchCgroup.mount().isPresent()) {
+      assertTrue(chart.contains(">sockops-bypass<"), chart);
+    }
 
     assertFreed(bench);
   }
@@ -191,8 +203,128 @@ class BenchTest {
     }
   }
 
-  private static List<String> withoutClang() {
-    return Topology.NAMES.stream().filter(t -> !t.equals(Topology.SPLICE_CLANG)).toList();
+  /**
+   * sockops-bypass on its own, connection by connection: a connection made inside the topology's
+   * cgroup has both ends inserted by the sock_ops program with no Java put, and its echoed bytes
+   * cross no TCP (neither the client's {@code bytes_acked} nor its {@code bytes_received} moves).
+   * The check can fail: a connection made outside the cgroup goes over TCP and is reported as two
+   * problems (two sockets the program did not insert); and another topology's connection made
+   * inside the cgroup is left alone (the program filters on its own listening port). At the end the
+   * JVM is back in its own cgroup, the benchmark's cgroup is gone and so are the programs.
+   */
+  @KernelTest
+  void sockOpsBypassInsertsItsOwnConnectionsOnlyAndTheirBytesSkipTcp() throws Exception {
+    assumeTrue(BenchCgroup.mount().isPresent(), "no cgroup2 file system is mounted");
+    String home = ownCgroup();
+    List<KernelCleanup.Ids> loaded = new ArrayList<>();
+    Path cgroup;
+    try (EchoBackend backend = new EchoBackend(1, true);
+        Topology loopback = Topology.start("loopback", backend, 1, o -> {}, null);
+        Topology bypass =
+            Topology.start(
+                Topology.SOCKOPS_BYPASS,
+                backend,
+                1,
+                o -> loaded.add(KernelCleanup.Ids.of(o)),
+                null)) {
+      assertEquals(home, ownCgroup(), "the JVM is back in its cgroup after start");
+      assertEquals(1, loaded.size(), "one object loaded and reported");
+      assertEquals(0, bypass.problems());
+
+      try (var inside = bypass.enter();
+          SocketChannel client = bypass.connect();
+          SocketChannel other = loopback.connect()) {
+        String bench = ownCgroup();
+        assertTrue(
+            bench.equals(
+                (home.equals("/") ? "" : home)
+                    + "/sockmap4j-bench-"
+                    + ProcessHandle.current().pid()),
+            bench);
+        cgroup = BenchCgroup.mount().orElseThrow().resolve(bench.substring(1));
+        assertEquals(0, bypass.problems(), "both ends inserted by the sock_ops program");
+        long acked = Sockets.bytesAcked(Sockets.fd(client));
+        long received = Sockets.bytesReceived(Sockets.fd(client));
+        startEcho(client);
+        for (int size : new int[] {1, 1000, 60_000}) {
+          echo(client, size);
+        }
+        assertEquals(acked, Sockets.bytesAcked(Sockets.fd(client)), "bytes sent over TCP");
+        assertEquals(received, Sockets.bytesReceived(Sockets.fd(client)), "bytes got over TCP");
+        long otherAcked = Sockets.bytesAcked(Sockets.fd(other));
+        startEcho(other);
+        echo(other, 1000);
+        assertEquals(0, bypass.problems(), "the loopback connection was inserted");
+        awaitAcked(other, otherAcked + 1001, "the loopback connection goes over TCP");
+      }
+      assertEquals(home, ownCgroup(), "the JVM is back in its cgroup after the run");
+
+      try (SocketChannel outside = bypass.connect()) {
+        long acked = Sockets.bytesAcked(Sockets.fd(outside));
+        startEcho(outside);
+        echo(outside, 1000);
+        // the accepted end is in the cgroup (its listener is) and inserted, the client is not:
+        // one socket missing, and the server's answer sent over TCP for want of a peer
+        long problems = bypass.problems();
+        assertTrue(problems >= 2, "a connection made outside the cgroup: " + problems);
+        awaitAcked(outside, acked + 1001, "TCP carried the connection made outside");
+      }
+    }
+    assertEquals(home, ownCgroup(), "the JVM is back in its cgroup");
+    assertFalse(Files.exists(cgroup), "the benchmark's cgroup " + cgroup + " is removed");
+    KernelCleanup.assertFreed(loaded.get(0));
+  }
+
+  /** This JVM's cgroup v2 path, from /proc/self/cgroup. */
+  private static String ownCgroup() throws IOException {
+    return Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+        .filter(line -> line.startsWith("0::"))
+        .map(line -> line.substring(3))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Makes the backend's end of the connection an echo. */
+  private static void startEcho(SocketChannel channel) throws IOException {
+    channel.write(ByteBuffer.wrap(new byte[] {Wire.ECHO}));
+  }
+
+  /** Sends {@code size} bytes and checks that the same bytes come back. */
+  private static void echo(SocketChannel channel, int size) throws IOException {
+    byte[] message = new byte[size];
+    for (int i = 0; i < size; i++) {
+      message[i] = (byte) (i * 31 + size);
+    }
+    ByteBuffer request = ByteBuffer.wrap(message);
+    while (request.hasRemaining()) {
+      channel.write(request);
+    }
+    ByteBuffer response = ByteBuffer.allocate(size);
+    while (response.hasRemaining()) {
+      if (channel.read(response) < 0) {
+        throw new IOException("end of stream after " + response.position() + " bytes");
+      }
+    }
+    assertArrayEquals(message, response.array(), "echo of " + size + " bytes");
+  }
+
+  /** Waits up to 2 s for the connection's {@code bytes_acked} to reach {@code expected}. */
+  private static void awaitAcked(SocketChannel channel, long expected, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (Sockets.bytesAcked(Sockets.fd(channel)) < expected && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(expected, Sockets.bytesAcked(Sockets.fd(channel)), what);
+  }
+
+  private static List<String> withoutClang() throws IOException {
+    List<String> names = new ArrayList<>(Topology.NAMES);
+    names.remove(Topology.SPLICE_CLANG);
+    if (BenchCgroup.mount().isEmpty()) {
+      names.remove(Topology.SOCKOPS_BYPASS); // skipped with a note, checked above
+    }
+    return names;
   }
 
   private static boolean onPath(String command) throws Exception {
