@@ -71,6 +71,7 @@ final class BulkStream {
           Double.NaN,
           CpuMeter.machineSeconds(from, to) * perGb,
           CpuMeter.proxySeconds(from, to) * perGb,
+          CpuMeter.contextSwitches(from, to) * perGb,
           bytes,
           errors,
           memoryRefusals);

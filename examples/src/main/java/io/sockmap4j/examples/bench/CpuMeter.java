@@ -7,6 +7,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * CPU time, counted two ways, because the two proxies spend it in different places.
@@ -26,14 +27,25 @@ final class CpuMeter {
   private static final double SECONDS_PER_TICK = 0.01;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** One reading. */
-  record Reading(long nanos, long machineBusyTicks, long proxyThreadNanos) {}
+  /**
+   * One reading.
+   *
+   * @param contextSwitches the machine's context switches since boot ({@code ctxt} in {@code
+   *     /proc/stat}): every thread wake-up, including the kworker that sends an SK_SKB egress
+   *     redirect, costs one
+   */
+  record Reading(long nanos, long machineBusyTicks, long proxyThreadNanos, long contextSwitches) {}
 
   private CpuMeter() {}
 
   /** Reads now; {@code threadPrefix} null means there are no proxy threads to count. */
   static Reading read(String threadPrefix) {
-    return new Reading(System.nanoTime(), machineBusyTicks(), threadNanos(threadPrefix));
+    List<String> stat = procStat();
+    return new Reading(
+        System.nanoTime(),
+        machineBusyTicks(stat),
+        threadNanos(threadPrefix),
+        contextSwitches(stat));
   }
 
   /** Machine CPU seconds between two readings. */
@@ -49,18 +61,35 @@ final class CpuMeter {
     return (to.proxyThreadNanos() - from.proxyThreadNanos()) / 1e9;
   }
 
-  private static long machineBusyTicks() {
+  /** The machine's context switches between two readings. */
+  static long contextSwitches(Reading from, Reading to) {
+    return to.contextSwitches() - from.contextSwitches();
+  }
+
+  private static List<String> procStat() {
     try {
-      String cpu = Files.readAllLines(PROC_STAT).get(0); // "cpu  user nice system idle ..."
-      String[] f = cpu.trim().split("\\s+");
-      long busy = 0;
-      for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
-        busy += Long.parseLong(f[i]);
-      }
-      return busy;
+      return Files.readAllLines(PROC_STAT);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + PROC_STAT, e);
     }
+  }
+
+  private static long machineBusyTicks(List<String> stat) {
+    String[] f = stat.get(0).trim().split("\\s+"); // "cpu  user nice system idle ..."
+    long busy = 0;
+    for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+      busy += Long.parseLong(f[i]);
+    }
+    return busy;
+  }
+
+  private static long contextSwitches(List<String> stat) {
+    for (String line : stat) {
+      if (line.startsWith("ctxt ")) {
+        return Long.parseLong(line.substring(5).trim());
+      }
+    }
+    throw new IllegalStateException("no ctxt line in " + PROC_STAT);
   }
 
   private static long threadNanos(String prefix) {

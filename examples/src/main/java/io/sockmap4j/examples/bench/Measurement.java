@@ -10,6 +10,7 @@ import org.HdrHistogram.Histogram;
  * @param machineCpu machine CPU per unit: seconds per million transactions or connections (= µs
  *     each), seconds per GB for bulk
  * @param proxyCpu the proxy threads' CPU in the same unit; NaN when the topology has none
+ * @param switches the machine's context switches per transaction or connection, per GB for bulk
  * @param units transactions, connections or bytes counted in the window
  * @param errors connections broken, answers not byte-exact, pairs refused, bytes Java had to
  *     handle, and 1 for a run in which nothing at all completed (a stalled path)
@@ -24,21 +25,10 @@ record Measurement(
     double p999Micros,
     double machineCpu,
     double proxyCpu,
+    double switches,
     long units,
     long errors,
     long memoryRefusals) {
-
-  Measurement(
-      double value,
-      double p50Micros,
-      double p99Micros,
-      double p999Micros,
-      double machineCpu,
-      double proxyCpu,
-      long units,
-      long errors) {
-    this(value, p50Micros, p99Micros, p999Micros, machineCpu, proxyCpu, units, errors, 0);
-  }
 
   /**
    * A run that counted {@code count} units (transactions or connections) in {@code window}, with
@@ -60,8 +50,10 @@ record Measurement(
         latencyNanos.getValueAtPercentile(99.9) / 1e3,
         CpuMeter.machineSeconds(from, to) * perMillion,
         CpuMeter.proxySeconds(from, to) * perMillion,
+        count == 0 ? Double.NaN : CpuMeter.contextSwitches(from, to) / (double) count,
         count,
-        errors);
+        errors,
+        0);
   }
 
   /** This measurement, with a stall (nothing completed) counted as an error. */
@@ -75,6 +67,7 @@ record Measurement(
             p999Micros,
             machineCpu,
             proxyCpu,
+            switches,
             units,
             errors + 1,
             memoryRefusals);

@@ -109,6 +109,7 @@ final class Report {
           "p99.9 us",
           "cpu machine",
           "cpu proxy",
+          "ctxt sw",
           "errors"
         });
     for (Row row : rows) {
@@ -134,6 +135,10 @@ final class Report {
             row.runs().isEmpty() || Double.isNaN(row.of(Measurement::proxyCpu).median())
                 ? ""
                 : number(row.of(Measurement::proxyCpu).median()) + cpuUnit,
+            row.runs().isEmpty() || Double.isNaN(row.of(Measurement::switches).median())
+                ? ""
+                : number(row.of(Measurement::switches).median())
+                    + (row.workload().equals("bulk") ? " /GB" : " /op"),
             row.runs().isEmpty() ? "" : Long.toString(row.errors())
           });
     }
@@ -154,7 +159,9 @@ final class Report {
     }
     s.append(
         "cpu: machine = all cores' busy time (/proc/stat), proxy = the proxy's JVM threads;"
-            + " per transaction or connection in us (= s per million), per GB in s.\n");
+            + " per transaction or connection in us (= s per million), per GB in s."
+            + " ctxt sw: the machine's context switches (/proc/stat ctxt) per transaction,"
+            + " connection or GB.\n");
     for (Row row : rows) {
       if (row.workload().equals("inserts")) {
         s.append(
@@ -281,6 +288,7 @@ final class Report {
         s.append(", \"cpuUnit\": ").append(quote(cpuUnit(row).trim()));
         s.append(", \"machineCpu\": ").append(stats(row.of(Measurement::machineCpu)));
         s.append(", \"proxyCpu\": ").append(stats(row.of(Measurement::proxyCpu)));
+        s.append(", \"contextSwitches\": ").append(stats(row.of(Measurement::switches)));
         s.append(", \"errors\": ").append(row.errors());
       }
       s.append('}');
