@@ -24,6 +24,7 @@ final class ControlGraph {
 
   static ControlGraph of(List<PendingInsn> code) {
     int n = code.size();
+    AnalysisWork.visit(n);
     boolean[] leader = new boolean[n + 1];
     leader[0] = true;
     for (int i = 0; i < n; i++) {
@@ -94,6 +95,7 @@ final class ControlGraph {
     boolean changed = true;
     while (changed) {
       changed = false;
+      AnalysisWork.visit(code.size());
       for (int b = blocks - 1; b >= 0; b--) {
         int out = 0;
         for (int s : successors[b]) {

@@ -40,6 +40,7 @@ final class CopyPropagation {
     boolean changed = true;
     while (changed) {
       changed = false;
+      AnalysisWork.visit(code.size());
       for (int b = 0; b < blocks; b++) {
         if (in.get(b) == null) {
           continue;

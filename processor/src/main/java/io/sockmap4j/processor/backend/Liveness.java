@@ -22,6 +22,11 @@ final class Liveness {
     return registersAfter[i];
   }
 
+  /** Registers live after each instruction: a copy, for a pass that updates it as it edits. */
+  int[] registersAfter() {
+    return registersAfter.clone();
+  }
+
   /** Slots live after instruction {@code i}. */
   long slotsAfter(int i) {
     return slotsAfter[i];
@@ -37,6 +42,7 @@ final class Liveness {
     boolean changed = true;
     while (changed) {
       changed = false;
+      AnalysisWork.visit(code.size());
       for (int b = blocks - 1; b >= 0; b--) {
         int regs = 0;
         long slots = 0;
