@@ -107,8 +107,10 @@ final class Coalescing {
       if (((Effects.useMask(insn) | Effects.defMask(insn)) & dstBit) != 0 || insn.dst() == dst) {
         return -1;
       }
-      if (writesSrc && insn.dst() != src) {
-        return -1; // written as a side effect (a call): not a chain we can rename
+      if (writesSrc && (insn.kind() == InsnKind.CALL || insn.dst() != src)) {
+        // Written as a side effect: a call writes r0 to r5 (and is encoded with dst r0, so the
+        // dst test alone would take a helper's result for part of the chain). Not renamable.
+        return -1;
       }
     }
     if (def < 0) {

@@ -72,6 +72,35 @@ class OptimizerTest {
   }
 
   @Test
+  void aHelperResultCopiedOutOfR0IsNotRenamedIntoAnEarlierR0() {
+    // r0 gets a value, a helper overwrites r0, then r0 is copied: the copy takes the helper's
+    // result, so the earlier definition of r0 must not be renamed to the copy's target.
+    Assembler asm = new Assembler();
+    asm.mov(Width.W64, Register.R6, Register.R1);
+    asm.movImm(Width.W64, Register.R8, 3);
+    asm.load(Size.W, Register.R0, Register.R6, 0);
+    asm.alu(Width.W64, AluOp.ADD, Register.R8, Register.R0);
+    asm.call(Helper.GET_PRANDOM_U32);
+    asm.mov(Width.W64, Register.R7, Register.R0);
+    asm.mov(Width.W64, Register.R0, Register.R8);
+    asm.alu(Width.W64, AluOp.ADD, Register.R0, Register.R7);
+    asm.exit();
+    List<String> code = optimized(asm);
+    int call = code.indexOf("call bpf_get_prandom_u32#7");
+    assertTrue(call >= 0, code::toString);
+    for (String line : code.subList(call + 1, code.size())) {
+      String[] sides = line.split(" [-+*/|&^]?= ", 2);
+      if (sides.length == 2 && sides[1].matches(".*\\br0\\b.*")) {
+        return; // the helper's result is read
+      }
+      if (sides.length == 2 && sides[0].equals("r0") && line.startsWith("r0 = ")) {
+        break; // overwritten before anything read it
+      }
+    }
+    throw new AssertionError("the helper's result in r0 is lost: " + code);
+  }
+
+  @Test
   void aReloadOfAValueStillInARegisterBecomesTheRegister() {
     Assembler asm = new Assembler();
     asm.movImm(Width.W64, Register.R7, 5);
