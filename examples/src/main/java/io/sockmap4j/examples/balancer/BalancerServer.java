@@ -1,5 +1,6 @@
 package io.sockmap4j.examples.balancer;
 
+import io.sockmap4j.examples.net.ReportLoop;
 import io.sockmap4j.examples.net.ServerLoop;
 import io.sockmap4j.runtime.BpfException;
 import io.sockmap4j.runtime.Sockets;
@@ -380,23 +381,16 @@ public final class BalancerServer implements AutoCloseable {
               + " over "
               + backends
               + "; Ctrl-C to stop");
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      long reportEvery = interval > 0 ? TimeUnit.SECONDS.toMillis(interval) : Long.MAX_VALUE;
-      while (true) {
-        long wait = reportEvery;
-        if (seconds > 0) {
-          long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-          if (left <= 0) {
-            break;
-          }
-          wait = Math.min(wait, left);
-        }
-        if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
-          return 0; // Ctrl-C: the hook reported and closed
-        }
-        if (wait == reportEvery && !server.isClosed()) {
-          System.out.println(report(server));
-        }
+      if (ReportLoop.run(
+          stopped,
+          seconds,
+          interval,
+          () -> {
+            if (!server.isClosed()) {
+              System.out.println(report(server));
+            }
+          })) {
+        return 0; // Ctrl-C: the hook reported and closed
       }
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
       stopAndReport(server);

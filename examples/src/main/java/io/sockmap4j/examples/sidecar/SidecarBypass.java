@@ -1,5 +1,6 @@
 package io.sockmap4j.examples.sidecar;
 
+import io.sockmap4j.examples.net.ReportLoop;
 import io.sockmap4j.runtime.AttachOptions;
 import io.sockmap4j.runtime.BpfException;
 import io.sockmap4j.runtime.BpfStats;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -223,23 +223,8 @@ public final class SidecarBypass implements AutoCloseable {
               + sidecar.cgroup()
               + (sidecar.counting() ? "" : " (no run counts: statistics refused)")
               + "; Ctrl-C to stop");
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      long reportEvery = interval > 0 ? TimeUnit.SECONDS.toMillis(interval) : Long.MAX_VALUE;
-      while (true) {
-        long wait = reportEvery;
-        if (seconds > 0) {
-          long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
-          if (left <= 0) {
-            break;
-          }
-          wait = Math.min(wait, left);
-        }
-        if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
-          return 0; // Ctrl-C: the hook reported and detached
-        }
-        if (wait == reportEvery) {
-          System.out.println(sidecar.stats());
-        }
+      if (ReportLoop.run(stopped, seconds, interval, () -> System.out.println(sidecar.stats()))) {
+        return 0; // Ctrl-C: the hook reported and detached
       }
       Runtime.getRuntime().removeShutdownHook(onCtrlC);
       stopAndReport(sidecar);
