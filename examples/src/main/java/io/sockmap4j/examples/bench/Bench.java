@@ -1,6 +1,8 @@
 package io.sockmap4j.examples.bench;
 
+import io.sockmap4j.runtime.BpfException;
 import io.sockmap4j.runtime.BpfObject;
+import io.sockmap4j.runtime.BpfStats;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,9 +203,25 @@ public final class Bench implements Callable<Integer> {
     return value != null ? value : otherwise;
   }
 
+  /**
+   * Turns the kernel's program run-time statistics on for the data path, or says in the report why
+   * the programs' run times are missing. Counting adds two clock reads to every program run.
+   */
+  private BpfStats programStatistics(Report report) {
+    try {
+      return BpfStats.enable();
+    } catch (BpfException e) {
+      String note = "program run times not measured: " + e.getMessage();
+      progress.println(note);
+      report.note(note);
+      return null;
+    }
+  }
+
   /** Starts every topology once, runs each workload cell over all of them, closes them. */
   private void dataPath(Report report, Timing timing) throws Exception {
-    try (EchoBackend backend = new EchoBackend(threads, verify)) {
+    try (EchoBackend backend = new EchoBackend(threads, verify);
+        BpfStats statistics = programStatistics(report)) {
       List<Topology> started = new ArrayList<>();
       try {
         for (String name : topologies) {
@@ -310,7 +328,9 @@ public final class Bench implements Callable<Integer> {
       for (Topology topology : order) {
         Measurement m;
         try (var inside = topology.enter()) {
+          Topology.ProgramRuns before = topology.programRuns();
           m = run.on(topology).checked();
+          m = m.withProgramNanos(topology.programRuns().minus(before).nanosPerRun());
         }
         results.get(topology).add(m);
         progress.printf(

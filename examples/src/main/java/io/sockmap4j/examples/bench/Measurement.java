@@ -17,6 +17,9 @@ import org.HdrHistogram.Histogram;
  * @param memoryRefusals writes the kernel refused with ENOMEM and the client retried: an SK_MSG
  *     ingress redirect charges the receiver's socket memory and, when the receiver is full, fails
  *     the sender's write instead of blocking it
+ * @param programNanos the kernel's mean run time of one run of the topology's per-message BPF
+ *     programs during the run ({@code BPF_ENABLE_STATS}), in nanoseconds; NaN for a topology with
+ *     none, or when statistics are off
  */
 record Measurement(
     double value,
@@ -28,7 +31,34 @@ record Measurement(
     double switches,
     long units,
     long errors,
-    long memoryRefusals) {
+    long memoryRefusals,
+    double programNanos) {
+
+  /** A measurement without program run times ({@link #withProgramNanos} adds them). */
+  Measurement(
+      double value,
+      double p50Micros,
+      double p99Micros,
+      double p999Micros,
+      double machineCpu,
+      double proxyCpu,
+      double switches,
+      long units,
+      long errors,
+      long memoryRefusals) {
+    this(
+        value,
+        p50Micros,
+        p99Micros,
+        p999Micros,
+        machineCpu,
+        proxyCpu,
+        switches,
+        units,
+        errors,
+        memoryRefusals,
+        Double.NaN);
+  }
 
   /**
    * A run that counted {@code count} units (transactions or connections) in {@code window}, with
@@ -70,6 +100,23 @@ record Measurement(
             switches,
             units,
             errors + 1,
-            memoryRefusals);
+            memoryRefusals,
+            programNanos);
+  }
+
+  /** This measurement with {@code nanos} as its program run time. */
+  Measurement withProgramNanos(double nanos) {
+    return new Measurement(
+        value,
+        p50Micros,
+        p99Micros,
+        p999Micros,
+        machineCpu,
+        proxyCpu,
+        switches,
+        units,
+        errors,
+        memoryRefusals,
+        nanos);
   }
 }

@@ -110,6 +110,7 @@ final class Report {
           "cpu machine",
           "cpu proxy",
           "ctxt sw",
+          "prog ns",
           "errors"
         });
     for (Row row : rows) {
@@ -139,6 +140,9 @@ final class Report {
                 ? ""
                 : number(row.of(Measurement::switches).median())
                     + (row.workload().equals("bulk") ? " /GB" : " /op"),
+            row.runs().isEmpty() || Double.isNaN(row.of(Measurement::programNanos).median())
+                ? ""
+                : number(row.of(Measurement::programNanos).median()),
             row.runs().isEmpty() ? "" : Long.toString(row.errors())
           });
     }
@@ -161,7 +165,8 @@ final class Report {
         "cpu: machine = all cores' busy time (/proc/stat), proxy = the proxy's JVM threads;"
             + " per transaction or connection in us (= s per million), per GB in s."
             + " ctxt sw: the machine's context switches (/proc/stat ctxt) per transaction,"
-            + " connection or GB.\n");
+            + " connection or GB. prog ns: the kernel's mean time per run of the topology's"
+            + " per-message BPF programs over the whole run (BPF_ENABLE_STATS).\n");
     for (Row row : rows) {
       if (row.workload().equals("inserts")) {
         s.append(
@@ -251,6 +256,13 @@ final class Report {
       double p99 = p99Ratio(splice, Topology.SPLICE_CLANG);
       goals.add(new Goal(prefix + "p99 within 2%", p99, Math.abs(p99 - 1) <= 0.02));
     }
+    double program =
+        ratio(splice, Topology.SPLICE_CLANG, r -> r.of(Measurement::programNanos).median());
+    if (!Double.isNaN(program)) {
+      goals.add(
+          new Goal(
+              prefix + "program ns per run within 2%", program, Math.abs(program - 1) <= 0.02));
+    }
     return goals;
   }
 
@@ -289,6 +301,7 @@ final class Report {
         s.append(", \"machineCpu\": ").append(stats(row.of(Measurement::machineCpu)));
         s.append(", \"proxyCpu\": ").append(stats(row.of(Measurement::proxyCpu)));
         s.append(", \"contextSwitches\": ").append(stats(row.of(Measurement::switches)));
+        s.append(", \"programNanosPerRun\": ").append(stats(row.of(Measurement::programNanos)));
         s.append(", \"errors\": ").append(row.errors());
       }
       s.append('}');

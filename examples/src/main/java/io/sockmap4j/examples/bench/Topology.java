@@ -4,7 +4,9 @@ import io.sockmap4j.examples.bypass.Bypass.Tuple;
 import io.sockmap4j.examples.bypass.BypassLoader;
 import io.sockmap4j.examples.proxy.SpliceLoader;
 import io.sockmap4j.runtime.AttachOptions;
+import io.sockmap4j.runtime.Attachment;
 import io.sockmap4j.runtime.BpfObject;
+import io.sockmap4j.runtime.ProgramStats;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -14,7 +16,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -85,6 +89,24 @@ final class Topology implements AutoCloseable {
   /** What {@link #enter()} returns for a topology that needs nothing around its runs. */
   private static final BenchCgroup.Inside NOWHERE = () -> {};
 
+  /** {@code BPF_CGROUP_SOCK_OPS}: a program that runs per connection event, not per message. */
+  private static final int CGROUP_SOCK_OPS = 3;
+
+  /**
+   * How often a topology's per-message programs ran and for how long, as the kernel counts while
+   * run-time statistics are on ({@link io.sockmap4j.runtime.BpfStats}).
+   */
+  record ProgramRuns(long count, long nanos) {
+    ProgramRuns minus(ProgramRuns earlier) {
+      return new ProgramRuns(count - earlier.count, nanos - earlier.nanos);
+    }
+
+    /** The mean run time; NaN when nothing ran (no program, or statistics off). */
+    double nanosPerRun() {
+      return count <= 0 ? Double.NaN : (double) nanos / count;
+    }
+  }
+
   final String name;
   final Group group;
   private final Connector connector;
@@ -92,6 +114,9 @@ final class Topology implements AutoCloseable {
   private final LongSupplier problems;
   private final List<AutoCloseable> resources;
   private final BenchCgroup cgroup;
+
+  /** The kernel objects this topology loaded or opened. */
+  private List<BpfObject> objects = List.of();
 
   private Topology(
       String name,
@@ -126,6 +151,24 @@ final class Topology implements AutoCloseable {
    * splice-clang} only).
    */
   static Topology start(
+      String name, EchoBackend backend, int threads, Consumer<BpfObject> loaded, Path clangSplice)
+      throws IOException, InterruptedException {
+    List<BpfObject> objects = new ArrayList<>();
+    Topology topology =
+        create(
+            name,
+            backend,
+            threads,
+            object -> {
+              objects.add(object);
+              loaded.accept(object);
+            },
+            clangSplice);
+    topology.objects = List.copyOf(objects);
+    return topology;
+  }
+
+  private static Topology create(
       String name, EchoBackend backend, int threads, Consumer<BpfObject> loaded, Path clangSplice)
       throws IOException, InterruptedException {
     InetSocketAddress target = backend.address();
@@ -343,6 +386,30 @@ final class Topology implements AutoCloseable {
   /** Name prefix of the threads doing the proxy's work in Java; null when there are none. */
   String threadPrefix() {
     return threadPrefix;
+  }
+
+  /**
+   * The run counters of this topology's per-message programs (SK_SKB, SK_MSG; not a sock_ops
+   * program, which runs per connection event), summed: zero for a topology without programs.
+   */
+  ProgramRuns programRuns() {
+    long count = 0;
+    long nanos = 0;
+    for (BpfObject object : objects) {
+      Set<String> perConnection = new HashSet<>();
+      for (Attachment attachment : object.attachments()) {
+        if (attachment.attachType() == CGROUP_SOCK_OPS) {
+          perConnection.add(attachment.program());
+        }
+      }
+      for (ProgramStats stats : object.programStats()) {
+        if (!perConnection.contains(stats.program())) {
+          count += stats.runCount();
+          nanos += stats.runTimeNanos();
+        }
+      }
+    }
+    return new ProgramRuns(count, nanos);
   }
 
   /** Pairs refused by the kernel plus payload bytes Java had to handle: zero when all is well. */

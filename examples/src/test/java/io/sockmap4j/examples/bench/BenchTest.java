@@ -82,6 +82,15 @@ class BenchTest {
       }
     }
     assertEquals(0, exit, "the run reported errors");
+    for (String topology : withoutClang()) {
+      // the kernel's own count of the per-message programs, read around every run
+      double nanos = find(report, "rr", topology).of(Measurement::programNanos).median();
+      if (List.of("direct", "nio-proxy", "loopback").contains(topology)) {
+        assertTrue(Double.isNaN(nanos), topology + " has no program but ran " + nanos + " ns");
+      } else {
+        assertTrue(nanos > 0 && nanos < 1e6, topology + ": program run time " + nanos + " ns");
+      }
+    }
     for (String form :
         List.of(
             "java put(int, int fd)",
@@ -185,6 +194,7 @@ class BenchTest {
         List.of(
             "rr 1000B x2 splice vs splice-clang tx/s within 2%",
             "rr 1000B x2 splice vs splice-clang p99 within 2%",
+            "rr 1000B x2 splice vs splice-clang program ns per run within 2%",
             "bulk 5000B x2 splice vs splice-clang Gbit/s within 2%")) {
       assertTrue(report.goals().stream().anyMatch(g -> g.text().equals(goal)), table);
     }
