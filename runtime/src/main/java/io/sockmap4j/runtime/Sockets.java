@@ -193,6 +193,16 @@ public final class Sockets {
   }
 
   /**
+   * Whether this TCP socket's connection is over: its TCP state is CLOSE (read from {@code
+   * TCP_INFO}), because the peer reset it or both directions have ended and been acknowledged. Such
+   * a socket sends and acknowledges nothing more, so a proxy waiting for {@link #bytesAcked(int)}
+   * on it to catch up stops waiting.
+   */
+  public static boolean connectionOver(int fd) {
+    return SocketOptions.tcpState(fd) == SocketOptions.TCP_CLOSE;
+  }
+
+  /**
    * The error pending on the socket ({@code SO_ERROR}), as a positive errno, or 0; reading it
    * clears it.
    *

@@ -1,6 +1,7 @@
 package io.sockmap4j.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,6 +111,34 @@ class SocketsTest {
       Sockets.kick(Sockets.fd(pair.accepted()));
       pair.accepted().socket().setSoTimeout(5000);
       assertEquals(42, pair.accepted().socket().getInputStream().read());
+    }
+  }
+
+  /**
+   * A connection is over once the peer resets it (close with SO_LINGER 0 sends RST), not while it
+   * is open nor after a mere FIN; TCP_INFO and SO_ERROR are read from reused buffers, so reading
+   * them between other calls must give each socket its own answer.
+   */
+  @Test
+  void aResetConnectionIsOverAndAHalfClosedOneIsNot() throws Exception {
+    try (LoopbackPair reset = LoopbackPair.open();
+        LoopbackPair halfClosed = LoopbackPair.open()) {
+      int resetFd = Sockets.fd(reset.accepted());
+      int halfClosedFd = Sockets.fd(halfClosed.accepted());
+      assertFalse(Sockets.connectionOver(resetFd));
+      assertFalse(Sockets.connectionOver(halfClosedFd));
+
+      halfClosed.client().shutdownOutput();
+      reset.client().setSoLinger(true, 0);
+      reset.client().close();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!(Sockets.connectionOver(resetFd) && Sockets.peerClosed(halfClosedFd))) {
+        assertTrue(System.nanoTime() < deadline, "no reset or FIN seen in 5 s");
+        Thread.sleep(5);
+      }
+      assertFalse(Sockets.connectionOver(halfClosedFd), "a FIN alone does not end a connection");
+      assertEquals(104, Sockets.pendingError(resetFd), "ECONNRESET");
+      assertTrue(Sockets.connectionOver(resetFd));
     }
   }
 

@@ -21,9 +21,12 @@ final class Scratch {
   private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
   private static final int INITIAL_SIZE = 64;
 
+  /** Room for the longest socket option read: the prefix of {@code struct tcp_info} we use. */
+  static final int OPTION_SIZE = 256;
+
   private final Memory attr = new Memory(Bpf.ATTR_SIZE);
   private final ByteBuffer attrView = view(attr);
-  private final Memory option = new Memory(Long.BYTES);
+  private final Memory option = new Memory(OPTION_SIZE);
   private final ByteBuffer optionView = view(option);
   private final Memory optionLength = new Memory(Integer.BYTES);
   private final ByteBuffer optionLengthView = view(optionLength);
@@ -103,6 +106,25 @@ final class Scratch {
     optionView.putLong(0, 0);
     optionView.putInt(0, value);
     return option;
+  }
+
+  /**
+   * The socket option buffer with its first {@code size} bytes zeroed, for an option of at most
+   * {@value #OPTION_SIZE} bytes the kernel writes; read it back through {@link #optionView()}.
+   */
+  Memory optionOut(int size) {
+    if (size > OPTION_SIZE) {
+      throw new IllegalArgumentException("socket option of " + size + " bytes > " + OPTION_SIZE);
+    }
+    for (int offset = 0; offset < size; offset += Long.BYTES) {
+      optionView.putLong(offset, 0);
+    }
+    return option;
+  }
+
+  /** The socket option buffer as the kernel left it, in native byte order. */
+  ByteBuffer optionView() {
+    return optionView;
   }
 
   /** The int at the start of the socket option value. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.ByteBuffer;
 
 /** The socket options the runtime reads and writes on plain int file descriptors. */
 public final class SocketOptions {
@@ -255,6 +256,9 @@ public final class SocketOptions {
     return get(fd, IPPROTO_TCP, TCP_INFO, 136, "TCP_INFO").getLong(128);
   }
 
+  /** {@code TCP_CLOSE}: the connection is over (reset, or closed both ways). */
+  public static final int TCP_CLOSE = 7;
+
   /** Whether the TCP state shows the peer's FIN or a dead connection. */
   public static boolean peerClosed(int fd) {
     switch (tcpState(fd)) {
@@ -279,7 +283,7 @@ public final class SocketOptions {
 
   /** {@code tcpi_state}, the first byte of {@code struct tcp_info}. */
   public static int tcpState(int fd) {
-    return get(fd, IPPROTO_TCP, TCP_INFO, 8, "TCP_INFO").getByte(0) & 0xff;
+    return get(fd, IPPROTO_TCP, TCP_INFO, 8, "TCP_INFO").get(0) & 0xff;
   }
 
   /** The kernel's name for a TCP state number, such as {@code ESTABLISHED} or {@code LISTEN}. */
@@ -323,19 +327,22 @@ public final class SocketOptions {
   }
 
   /**
-   * Reads an option of at most {@code size} bytes. Options such as {@code TCP_INFO} are longer than
-   * the prefix read here; the kernel then copies only {@code size} bytes.
+   * Reads an option of at most {@code size} bytes into this thread's scratch buffer (no allocation:
+   * end-of-stream drains poll {@code TCP_INFO} often). Options such as {@code TCP_INFO} are longer
+   * than the prefix read here; the kernel then copies only {@code size} bytes. The returned view is
+   * valid until this thread's next socket call.
    */
-  private static Memory get(int fd, int level, int name, int size, String optionName) {
-    Memory value = new Memory(size);
-    value.clear();
-    IntByReference length = new IntByReference(size);
-    int result = LibC.INSTANCE.getsockopt(fd, level, name, value, length);
-    int errno = result < 0 ? Native.getLastError() : 0;
+  private static ByteBuffer get(int fd, int level, int name, int size, String optionName) {
+    Scratch scratch = Scratch.get();
+    Memory value = scratch.optionOut(size);
+    Memory length = scratch.optionLength(size);
+    int result =
+        Syscalls.getsockopt(
+            fd, level, name, Pointer.nativeValue(value), Pointer.nativeValue(length));
     if (result < 0) {
-      throw failure("getsockopt " + optionName, fd, errno);
+      throw failure("getsockopt " + optionName, fd, Native.getLastError());
     }
-    return value;
+    return scratch.optionView();
   }
 
   private static BpfException failure(String operation, int fd, int errno) {
