@@ -51,13 +51,20 @@ public final class ServerLoop implements AutoCloseable {
     this.ends = EndWatcher.start(name + "-ends");
   }
 
+  /**
+   * Connections the kernel queues before the loop accepts them: the kernel's own default limit
+   * ({@code net.core.somaxconn}, 4096 since Linux 5.4; the kernel caps it there). A burst of a
+   * thousand clients overflowed 512, and each dropped SYN costs its client a 1 s retransmit.
+   */
+  private static final int BACKLOG = 4096;
+
   /** Listens on {@code bind} (use port 0 for any free port) and starts the loop thread. */
   public static ServerLoop start(String name, InetSocketAddress bind, Acceptor acceptor)
       throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     Selector selector = Selector.open();
     try {
-      server.bind(bind, 512);
+      server.bind(bind, BACKLOG);
       server.configureBlocking(false);
       server.register(selector, SelectionKey.OP_ACCEPT);
     } catch (IOException | RuntimeException e) {

@@ -15,14 +15,16 @@ import java.util.concurrent.TimeUnit;
  * Sockets.bytesAcked(other) >= Sockets.bytesReceived(ended)}: exact, because every byte a spliced
  * socket receives goes out through its peer), and the pair is closed when both sides have ended. A
  * backend that answers and closes at once therefore loses no byte of its answer, even when the
- * kernel's forwarding work is delayed.
+ * kernel's forwarding work is delayed. A side whose connection is over (reset: a client that closed
+ * while its answer was on the way) acknowledges nothing more, so the wait ends there; it ends after
+ * 10 seconds in any case.
  *
  * <p>Public so that the benchmark's proxy ({@code io.sockmap4j.examples.bench}) ends its pairs
  * exactly as {@link SpliceProxy} does.
  */
 public final class SplicedPair {
   private static final long POLL_MILLIS = 2;
-  private static final long DRAIN_LIMIT_MILLIS = 10_000;
+  private static final long DRAIN_LIMIT_NANOS = 10_000_000_000L;
 
   private final SocketChannel client;
   private final SocketChannel server;
@@ -56,7 +58,9 @@ public final class SplicedPair {
 
   /** What the server loop calls when {@code side} reaches end-of-stream. */
   public Closeable endOf(SocketChannel side) {
-    return () -> drainThenShutdown(side, side == client ? server : client, 0);
+    return () ->
+        drainThenShutdown(
+            side, side == client ? server : client, System.nanoTime() + DRAIN_LIMIT_NANOS);
   }
 
   /** Closes both sockets now (they leave every map by themselves). */
@@ -66,12 +70,10 @@ public final class SplicedPair {
     closeQuietly(server);
   }
 
-  private void drainThenShutdown(SocketChannel endedSide, SocketChannel other, long waited) {
-    if (!drained(endedSide, other) && waited < DRAIN_LIMIT_MILLIS) {
+  private void drainThenShutdown(SocketChannel endedSide, SocketChannel other, long deadline) {
+    if (!drained(endedSide, other) && System.nanoTime() - deadline < 0) {
       timer.schedule(
-          () -> drainThenShutdown(endedSide, other, waited + POLL_MILLIS),
-          POLL_MILLIS,
-          TimeUnit.MILLISECONDS);
+          () -> drainThenShutdown(endedSide, other, deadline), POLL_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
     try {
@@ -93,9 +95,12 @@ public final class SplicedPair {
       if (!other.isOpen()) {
         return true;
       }
+      int otherFd = Sockets.fd(other);
+      if (Sockets.connectionOver(otherFd)) {
+        return true; // reset (say, a client that closed with an answer on its way): acks stop
+      }
       long forwarded =
-          Sockets.bytesAcked(Sockets.fd(other))
-              - (other == client ? clientAckedBefore : serverAckedBefore);
+          Sockets.bytesAcked(otherFd) - (other == client ? clientAckedBefore : serverAckedBefore);
       long received = Sockets.bytesReceived(Sockets.fd(endedSide)) - 1; // less the FIN
       return forwarded >= received;
     } catch (RuntimeException e) {
