@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,7 +75,7 @@ final class NioProxy implements AutoCloseable {
    */
   private static final class Side {
     final SocketChannel channel;
-    final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+    ByteBuffer buffer; // from its loop's pool, set when the loop adopts the pair
     Side peer;
     SelectionKey key;
     boolean pending;
@@ -132,9 +133,35 @@ final class NioProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * One loop's pairs; used by that loop's thread only. Buffers of closed pairs are kept for the
+   * next ones: a new 64 KiB direct buffer per side and connection is freed only by a garbage
+   * collection, and under churn the JDK's direct-memory limit then makes allocations wait for one.
+   */
   private static final class Pairs implements SelectorThread.Handler<Side> {
+    private static final int KEPT_BUFFERS = 1024;
+
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+
+    private ByteBuffer take() {
+      ByteBuffer buffer = free.poll();
+      return buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(BUFFER);
+    }
+
+    private void close(Side side) {
+      side.closePair();
+      for (Side s : List.of(side, side.peer)) {
+        if (s.buffer != null && free.size() < KEPT_BUFFERS) {
+          free.push(s.buffer);
+        }
+        s.buffer = null; // never handed out twice
+      }
+    }
+
     @Override
     public void adopt(Side client, Selector selector) throws IOException {
+      client.buffer = take();
+      client.peer.buffer = take();
       client.key = client.channel.register(selector, SelectionKey.OP_READ, client);
       client.peer.key = client.peer.channel.register(selector, SelectionKey.OP_READ, client.peer);
     }
@@ -156,13 +183,13 @@ final class NioProxy implements AutoCloseable {
           side.read();
         }
         if (side.ended && side.peer.ended && !side.pending && !side.peer.pending) {
-          side.closePair();
+          close(side);
           return;
         }
         side.updateInterest();
         side.peer.updateInterest();
       } catch (IOException | RuntimeException e) {
-        side.closePair();
+        close(side);
       }
     }
   }
