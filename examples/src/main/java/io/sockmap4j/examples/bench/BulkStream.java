@@ -74,7 +74,8 @@ final class BulkStream {
           CpuMeter.contextSwitches(from, to) * perGb,
           bytes,
           errors,
-          memoryRefusals);
+          memoryRefusals,
+          Double.NaN); // program run times: added by the caller
     } finally {
       for (Loop loop : loops) {
         loop.close();

@@ -34,32 +34,6 @@ record Measurement(
     long memoryRefusals,
     double programNanos) {
 
-  /** A measurement without program run times ({@link #withProgramNanos} adds them). */
-  Measurement(
-      double value,
-      double p50Micros,
-      double p99Micros,
-      double p999Micros,
-      double machineCpu,
-      double proxyCpu,
-      double switches,
-      long units,
-      long errors,
-      long memoryRefusals) {
-    this(
-        value,
-        p50Micros,
-        p99Micros,
-        p999Micros,
-        machineCpu,
-        proxyCpu,
-        switches,
-        units,
-        errors,
-        memoryRefusals,
-        Double.NaN);
-  }
-
   /**
    * A run that counted {@code count} units (transactions or connections) in {@code window}, with
    * their latencies in nanoseconds: the rate, the percentiles in microseconds, and the CPU per
@@ -83,29 +57,21 @@ record Measurement(
         count == 0 ? Double.NaN : CpuMeter.contextSwitches(from, to) / (double) count,
         count,
         errors,
-        0);
+        0,
+        Double.NaN);
   }
 
   /** This measurement, with a stall (nothing completed) counted as an error. */
   Measurement checked() {
-    return units > 0
-        ? this
-        : new Measurement(
-            value,
-            p50Micros,
-            p99Micros,
-            p999Micros,
-            machineCpu,
-            proxyCpu,
-            switches,
-            units,
-            errors + 1,
-            memoryRefusals,
-            programNanos);
+    return units > 0 ? this : with(errors + 1, programNanos);
   }
 
   /** This measurement with {@code nanos} as its program run time. */
   Measurement withProgramNanos(double nanos) {
+    return with(errors, nanos);
+  }
+
+  private Measurement with(long errorCount, double nanos) {
     return new Measurement(
         value,
         p50Micros,
@@ -115,7 +81,7 @@ record Measurement(
         proxyCpu,
         switches,
         units,
-        errors,
+        errorCount,
         memoryRefusals,
         nanos);
   }
