@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,17 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server behind every topology: non-blocking Java NIO, one event loop per core, a direct buffer
- * per connection, reused by the loop's later connections (churn opens 14,000 connections a second:
- * a new 64 KiB direct buffer for each filled the direct-memory limit within seconds and forced full
- * collections in the middle of measured windows). Each connection's first byte picks its mode
+ * per connection from the loop's {@link BufferPool}. Each connection's first byte picks its mode
  * ({@link Wire#ECHO} or {@link Wire#SINK}). The same backend serves every topology, so differences
  * between topologies are the path's, not the server's.
  */
 final class EchoBackend implements AutoCloseable {
-  private static final int BUFFER = 64 * 1024;
-
-  /** Free buffers a loop keeps for its next connections (64 MiB at most per loop). */
-  private static final int KEPT_BUFFERS = 1024;
 
   private final List<SelectorThread<SocketChannel>> loops = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
@@ -90,15 +83,11 @@ final class EchoBackend implements AutoCloseable {
 
   /** One loop's connections; used by that loop's thread only. */
   private final class Connections implements SelectorThread.Handler<SocketChannel> {
-    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private final BufferPool buffers = new BufferPool();
 
     @Override
     public void adopt(SocketChannel channel, Selector selector) throws IOException {
-      ByteBuffer buffer = free.poll();
-      channel.register(
-          selector,
-          SelectionKey.OP_READ,
-          new Connection(buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(BUFFER)));
+      channel.register(selector, SelectionKey.OP_READ, new Connection(buffers.take()));
     }
 
     @Override
@@ -123,9 +112,7 @@ final class EchoBackend implements AutoCloseable {
       if (n < 0) {
         key.cancel();
         channel.close();
-        if (free.size() < KEPT_BUFFERS) {
-          free.push(c.buffer);
-        }
+        buffers.give(c.buffer);
         return;
       }
       if (n == 0) {

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class NioProxy implements AutoCloseable {
   /** Per-direction buffer: large enough for bulk streaming, one allocation per connection. */
-  private static final int BUFFER = 64 * 1024;
 
   /** Thread name prefix, for counting the proxy's CPU time. */
   static final String THREADS = "bench-nio-proxy";
@@ -133,26 +131,15 @@ final class NioProxy implements AutoCloseable {
     }
   }
 
-  /**
-   * One loop's pairs; used by that loop's thread only. Buffers of closed pairs are kept for the
-   * next ones: a new 64 KiB direct buffer per side and connection is freed only by a garbage
-   * collection, and under churn the JDK's direct-memory limit then makes allocations wait for one.
-   */
+  /** One loop's pairs; used by that loop's thread only. */
   private static final class Pairs implements SelectorThread.Handler<Side> {
-    private static final int KEPT_BUFFERS = 1024;
-
-    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
-
-    private ByteBuffer take() {
-      ByteBuffer buffer = free.poll();
-      return buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(BUFFER);
-    }
+    private final BufferPool buffers = new BufferPool();
 
     private void close(Side side) {
       side.closePair();
       for (Side s : List.of(side, side.peer)) {
-        if (s.buffer != null && free.size() < KEPT_BUFFERS) {
-          free.push(s.buffer);
+        if (s.buffer != null) {
+          buffers.give(s.buffer);
         }
         s.buffer = null; // never handed out twice
       }
@@ -160,8 +147,8 @@ final class NioProxy implements AutoCloseable {
 
     @Override
     public void adopt(Side client, Selector selector) throws IOException {
-      client.buffer = take();
-      client.peer.buffer = take();
+      client.buffer = buffers.take();
+      client.peer.buffer = buffers.take();
       client.key = client.channel.register(selector, SelectionKey.OP_READ, client);
       client.peer.key = client.peer.channel.register(selector, SelectionKey.OP_READ, client.peer);
     }

@@ -32,6 +32,13 @@ public final class ServerLoop implements AutoCloseable {
     void accepted(SocketChannel connection, ServerLoop loop) throws IOException;
   }
 
+  /**
+   * Connections the kernel queues before the loop accepts them: the kernel's own default limit
+   * ({@code net.core.somaxconn}, 4096 since Linux 5.4; the kernel caps it there). A burst of a
+   * thousand clients overflowed 512, and each dropped SYN costs its client a 1 s retransmit.
+   */
+  private static final int BACKLOG = 4096;
+
   private final ServerSocketChannel server;
   private final Selector selector;
   private final Acceptor acceptor;
@@ -50,13 +57,6 @@ public final class ServerLoop implements AutoCloseable {
     this.thread.setDaemon(true);
     this.ends = EndWatcher.start(name + "-ends");
   }
-
-  /**
-   * Connections the kernel queues before the loop accepts them: the kernel's own default limit
-   * ({@code net.core.somaxconn}, 4096 since Linux 5.4; the kernel caps it there). A burst of a
-   * thousand clients overflowed 512, and each dropped SYN costs its client a 1 s retransmit.
-   */
-  private static final int BACKLOG = 4096;
 
   /** Listens on {@code bind} (use port 0 for any free port) and starts the loop thread. */
   public static ServerLoop start(String name, InetSocketAddress bind, Acceptor acceptor)
